@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "hwgen",
+    products: [
+        .library(name: "HDL", targets: ["HDL"]),
+        .library(name: "HWGenLibrary", targets: ["NN", "Designs", "Verification"]),
+        .executable(name: "hwgen", targets: ["hwgen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // GMP through a system-library target: arbitrary-precision values in
+        // literals, golden models and vector files.
+        .systemLibrary(name: "CGMP", path: "Sources/CGMP",
+                       providers: [.apt(["libgmp-dev"])]),
+        .target(name: "HDL", dependencies: ["CGMP"]),
+        .target(name: "NN", dependencies: ["HDL"]),
+        .target(name: "Verification", dependencies: ["HDL"]),
+        .target(name: "Designs", dependencies: ["HDL", "NN", "Verification"]),
+        .executableTarget(name: "hwgen", dependencies: [
+            "HDL", "NN", "Designs", "Verification",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN"]),
+        .testTarget(name: "HDLTests", dependencies: ["HDL"]),
+        .testTarget(name: "VerificationTests", dependencies: ["HDL", "NN", "Designs", "Verification"]),
+    ]
+)
