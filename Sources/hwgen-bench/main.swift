@@ -1,1 +1,43 @@
-print("bench")
+// `make bench`: elaborate, check and emit an array of N MAC PEs flattened
+// into one module, N = 16 ... 32768, and report the cost per IR node.
+import Foundation
+import HDL
+import NN
+
+/// N PEs inlined into one module (no hierarchy), each with its own ports.
+struct FlatPEArray: Block {
+    let count: Int
+    var moduleName: String { "pe_array_flat_\(count)" }
+    func build(_ m: ModuleBuilder) throws {
+        let pe = MACPE()
+        for i in 0..<count {
+            let (valid, y) = pe.datapath(
+                m, valid: m.input("valid_\(i)", .bool), clear: m.input("clear_\(i)", .bool),
+                a: m.input("a_\(i)", pe.data), b: m.input("b_\(i)", pe.data), prefix: "pe\(i)_")
+            m.output("out_valid_\(i)", valid)
+            m.output("out_y_\(i)", y)
+        }
+    }
+}
+
+func peakMemoryMiB() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_maxrss) / 1024
+}
+
+let sizes = CommandLine.arguments.count > 1
+    ? CommandLine.arguments.dropFirst().compactMap { Int($0) }
+    : [16, 64, 256, 1024, 4096, 16384, 32768]
+print("PEs      IR nodes   Verilog MB  elaborate+check s  emit s  total s   nodes/s   peak MiB")
+for n in sizes {
+    let t0 = Date()
+    let ir = try Elaborator.elaborate(FlatPEArray(count: n))
+    let t1 = Date()
+    let text = VerilogEmitter.emit(ir)
+    let t2 = Date()
+    let total = t2.timeIntervalSince(t0)
+    print(String(format: "%-8d %-10d %-11.1f %-18.2f %-7.2f %-9.2f %-9.0f %.0f",
+                 n, ir.nodes.count, Double(text.utf8.count) / 1e6, t1.timeIntervalSince(t0),
+                 t2.timeIntervalSince(t1), total, Double(ir.nodes.count) / total, peakMemoryMiB()))
+}

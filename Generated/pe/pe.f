@@ -1,0 +1,1 @@
+mac_pe_q1_7_g8_q4_12_halfeven_saturate.v

@@ -1,0 +1,1 @@
+requant_s8_8_to_s4_4_halfeven_saturate.v

@@ -1,0 +1,81 @@
+# hwgen — the two commands for a fresh machine:
+#   make emit DESIGN=pe      install what the build needs, build, emit Verilog
+#   make test                install, build, run every test and check
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+DESIGN ?= pe
+PARAMS ?=
+OUT ?=
+VECTORS ?= 100000
+HWGEN := .build/debug/hwgen
+APT_PACKAGES := verilator libgmp-dev yosys iverilog
+param_flags = $(foreach p,$(PARAMS),--param $(p))
+
+.PHONY: all build deps emit verify test swift-test verify-all lint-generated check-generated generate bench clean
+
+all: build
+
+# Installs the external tools when missing (needs root, as CI and the
+# development machines run).
+deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $(APT_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "missing packages: run 'sudo apt-get install -y $(APT_PACKAGES)'" >&2; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	swift build
+
+emit: build
+	$(HWGEN) emit --design $(DESIGN) $(param_flags) $(if $(OUT),-o $(OUT))
+
+verify: build
+	$(HWGEN) verify --design $(DESIGN) $(param_flags) --vectors $(VECTORS)
+
+test: build swift-test verify-all lint-generated check-generated
+	@echo "make test: all checks passed"
+
+swift-test: build
+	swift test
+
+# Every registered design at its defaults and at each test parameter set.
+verify-all: build
+	@$(HWGEN) list --test-sets | while read -r design params; do \
+	  flags=""; for p in $$params; do flags="$$flags --param $$p"; done; \
+	  echo "verify $$design $$params"; \
+	  $(HWGEN) verify --design $$design $$flags --vectors $(VECTORS) 2>/dev/null; \
+	done
+
+# Each Generated/<design> folder through Verilator -Wall, Icarus and Yosys.
+lint-generated: deps
+	@for dir in Generated/*/; do \
+	  d=$$(basename $$dir); files=$$(sed "s|^|$$dir|" $$dir$$d.f | tr '\n' ' '); \
+	  top=$$(tail -n 1 $$dir$$d.f | sed 's/\.v$$//'); \
+	  echo "lint $$d (top $$top)"; \
+	  verilator --lint-only -Wall --top-module $$top $$files; \
+	  iverilog -g2005 -s $$top -o /dev/null $$files; \
+	  yosys -q -p "read_verilog $$files; hierarchy -check -top $$top; proc; check -assert" >/dev/null; \
+	done
+
+# Generated/ must be what the current code emits (and emission deterministic).
+check-generated: build
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	for d in $$($(HWGEN) list --names); do $(HWGEN) emit --design $$d -o $$tmp/$$d >/dev/null; done; \
+	if ! diff -r Generated $$tmp; then echo "Generated/ is stale: run 'make generate'" >&2; exit 1; fi; \
+	echo "Generated/ is up to date"
+
+generate: build
+	rm -rf Generated && mkdir -p Generated
+	for d in $$($(HWGEN) list --names); do $(HWGEN) emit --design $$d -o Generated/$$d; done
+
+bench: deps
+	swift build -c release --product hwgen-bench
+	.build/release/hwgen-bench
+
+clean:
+	rm -rf .build .hwgen-cache
