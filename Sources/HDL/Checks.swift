@@ -58,6 +58,7 @@ extension ModuleBuilder {
         for (v, variable) in variables.enumerated() where variable.kind.isCombinational {
             let what = describe(variable)
             if !assigned.contains(v) {
+                if attempted.contains(v) { continue }
                 error(.undriven, "\(what) is never driven", variable.loc)
             } else if !fullyAssigned(v, body) {
                 error(.latch, "\(what) is not assigned on every path (it would be a latch); assign a default before the when", variable.loc)
@@ -185,7 +186,7 @@ extension ModuleBuilder {
         guard let start = path.firstIndex(of: closingAt) else { return }
         let cycle = Array(path[start...]).reversed()
         var names: [String] = []
-        var loc: SourceLoc? = nil
+        var loc: SourceLoc? = nil, exprLoc: SourceLoc? = nil
         for id in cycle {
             let n = nodes[Int(id)]
             switch n.kind {
@@ -195,9 +196,10 @@ extension ModuleBuilder {
             case .instOutput(let i, let p):
                 names.append("\(instances[i].name).\(instances[i].module.ports[p].name)")
             default:
-                loc = loc ?? n.loc
+                exprLoc = exprLoc ?? n.loc
             }
         }
+        loc = loc ?? exprLoc
         if let first = names.first { names.append(first) }
         error(.combinationalLoop, "combinational loop: \(names.joined(separator: " -> "))", loc)
     }

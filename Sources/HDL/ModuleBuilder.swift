@@ -20,6 +20,8 @@ public final class ModuleBuilder {
     var scopes: [Scope] = []
     var needsClock = false, needsReset = false, needsAsyncReset = false
     var isBlackBox = false
+    /// Variables with an assignment, even a rejected one (no second error).
+    var attempted = Set<Int>()
 
     init(name: String, elaborator: Elaborator) {
         self.name = name
@@ -226,6 +228,7 @@ public final class ModuleBuilder {
             }
             return
         }
+        attempted.insert(v)
         guard target.type == value.type else {
             let kind: Diagnostic.Kind = target.type.width != value.type.width ? .widthMismatch : .typeMismatch
             error(kind, "cannot assign \(value.type) (\(value.type.width) bits) to '\(variables[v].name)' of type \(target.type) (\(target.type.width) bits); convert explicitly with resized(to:), truncated(to:) or cast(to:)", loc)

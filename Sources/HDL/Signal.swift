@@ -61,9 +61,14 @@ public struct Signal {
     func ext(_ w: Int) -> Signal {
         let t = HWType(width: w, signed: type.isSigned, fraction: type.fraction)
         if w == width { return retyped(t) }
-        if case .literal(let v) = m.nodes[Int(id)].kind {
+        switch m.nodes[Int(id)].kind {
+        case .literal(let v):
             let value = v.wrapped(width: width, signed: type.isSigned)
             return m.signal(.literal(value.modPow2(w)), t)
+        case .extend(let inner, let innerSigned) where !innerSigned || type.isSigned:
+            // Extending an extension: one extension of the original will do.
+            return m.signal(.extend(inner, signed: innerSigned), t)
+        default: break
         }
         return m.signal(.extend(id, signed: type.isSigned), t)
     }
