@@ -27,25 +27,24 @@ module mac_pe_q1_7_g8_q4_12_halfeven_saturate (
     wire [15:0] _t2 = _t0 * _t1;
     wire [23:0] _t3 = clear1 ? 24'h0 : acc;
     wire [24:0] _t4 = {{1{_t3[23]}}, _t3};
-    wire [23:0] _t5 = {{8{prod[15]}}, prod};
-    wire [24:0] _t6 = {{1{_t5[23]}}, _t5};
-    wire [24:0] _t7 = _t4 + _t6;
-    wire _t8 = $signed(25'h7fffff) < $signed(_t7);
-    wire _t9 = $signed(_t7) < $signed(25'h1800000);
-    wire [23:0] _t10 = _t7[23:0];
-    wire [23:0] _t11 = _t9 ? 24'h800000 : _t10;
-    wire [23:0] _t12 = _t8 ? 24'h7fffff : _t11;
-    wire [24:0] _t13 = {{1{acc[23]}}, acc};
-    wire [24:0] _t14 = _t13 + 25'h1;
-    wire _t15 = acc[2];
-    wire [24:0] _t16 = {{24{1'b0}}, _t15};
-    wire [24:0] _t17 = _t14 + _t16;
-    wire [22:0] _t18 = _t17[24:2];
-    wire _t19 = $signed(23'h7fff) < $signed(_t18);
-    wire _t20 = $signed(_t18) < $signed(23'h7f8000);
-    wire [15:0] _t21 = _t17[17:2];
-    wire [15:0] _t22 = _t20 ? 16'h8000 : _t21;
-    wire [15:0] _t23 = _t19 ? 16'h7fff : _t22;
+    wire [24:0] _t5 = {{9{prod[15]}}, prod};
+    wire [24:0] _t6 = _t4 + _t5;
+    wire _t7 = $signed(25'h7fffff) < $signed(_t6);
+    wire _t8 = $signed(_t6) < $signed(25'h1800000);
+    wire [23:0] _t9 = _t6[23:0];
+    wire [23:0] _t10 = _t8 ? 24'h800000 : _t9;
+    wire [23:0] _t11 = _t7 ? 24'h7fffff : _t10;
+    wire [24:0] _t12 = {{1{acc[23]}}, acc};
+    wire [24:0] _t13 = _t12 + 25'h1;
+    wire _t14 = acc[2];
+    wire [24:0] _t15 = {{24{1'b0}}, _t14};
+    wire [24:0] _t16 = _t13 + _t15;
+    wire [22:0] _t17 = _t16[24:2];
+    wire _t18 = $signed(23'h7fff) < $signed(_t17);
+    wire _t19 = $signed(_t17) < $signed(23'h7f8000);
+    wire [15:0] _t20 = _t16[17:2];
+    wire [15:0] _t21 = _t19 ? 16'h8000 : _t20;
+    wire [15:0] _t22 = _t18 ? 16'h7fff : _t21;
 
     assign out_valid = valid3;
     assign out_y = y;
@@ -67,7 +66,7 @@ module mac_pe_q1_7_g8_q4_12_halfeven_saturate (
             acc <= 24'h0;
         end else begin
             if (valid1) begin
-                acc <= _t12;
+                acc <= _t11;
             end
         end
     end
@@ -79,7 +78,7 @@ module mac_pe_q1_7_g8_q4_12_halfeven_saturate (
         end
     end
     always @(posedge clk) begin
-        y <= _t23;
+        y <= _t22;
     end
     always @(posedge clk) begin
         if (rst) begin
@@ -90,7 +89,7 @@ module mac_pe_q1_7_g8_q4_12_halfeven_saturate (
     end
 
     // Bits no logic reads, kept visible to lint on purpose.
-    wire _unused_ok = &{1'b0, _t17[1:0], 1'b0};
+    wire _unused_ok = &{1'b0, _t16[1:0], 1'b0};
 endmodule
 
 `default_nettype wire

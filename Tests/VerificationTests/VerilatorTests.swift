@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import HDL
+import Designs
+import Verification
+
+/// Wraps a design and corrupts one expected value, to prove the harness
+/// reports mismatches rather than passing everything.
+struct Corrupted: Verifiable {
+    let base: any Verifiable
+    let index: Int
+    var top: any Block { base.top }
+    var validPort: String? { base.validPort }
+    var dataPorts: [String] { base.dataPorts }
+    var latency: Int { base.latency }
+    func stimulus(seed: UInt64, vectors: Int) -> Stimulus { base.stimulus(seed: seed, vectors: vectors) }
+    func expected(_ s: Stimulus) -> [Transaction] {
+        var e = base.expected(s)
+        e[index].values[0] = e[index].values[0].xor(.one)
+        return e
+    }
+}
+
+// Verilator builds are slow; run these one at a time.
+@Suite(.serialized) struct VerilatorLoop {
+    let runner: VerilatorRunner
+
+    init() throws { runner = try VerilatorRunner() }
+
+    @Test(arguments: [[], PEDesign.entry.testParams[0], PEDesign.entry.testParams[1]])
+    func peMatchesItsModel(params: [String]) throws {
+        let d = try PEDesign.entry.instantiate(params)
+        let r = try runner.verify(name: "pe", d, seed: 5, vectors: 20_000)
+        #expect(r.passed, "\(r.summary)")
+        #expect(r.summary.hasPrefix("PASS design=pe vectors="))
+    }
+
+    @Test func mismatchIsReportedWithCyclePortAndValues() throws {
+        let base = try PEDesign.entry.instantiate([])
+        let expected = base.expected(base.stimulus(seed: 9, vectors: 300))
+        let r = try runner.verify(name: "pe", Corrupted(base: base, index: 40), seed: 9, vectors: 300)
+        #expect(!r.passed)
+        let wantCycle = expected[40].cycle ?? -1
+        #expect(r.output.contains("first mismatch: cycle=\(wantCycle) transaction=40 port=out_y"), "\(r.output)")
+        #expect(r.summary.contains("mismatches=1"))
+    }
+
+    @Test func secondRunReusesTheBuild() throws {
+        let d = try RequantDesign.entry.instantiate(["in_int=3", "in_frac=64", "out_int=20", "out_frac=60"])
+        _ = try runner.verify(name: "requant", d, seed: 1, vectors: 100)
+        let again = try runner.verify(name: "requant", d, seed: 2, vectors: 2000)
+        #expect(again.reusedBuild)
+        #expect(again.passed, "\(again.summary)")
+    }
+}
+
+@Suite struct CommandLine {
+    /// Runs the built hwgen (make test builds it before swift test).
+    func hwgen(_ args: [String]) throws -> (status: Int32, stderr: String) {
+        let exe = FileManager.default.currentDirectoryPath + "/.build/debug/hwgen"
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build hwgen first (swift build)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(arguments: [
+        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant)"),
+        (["emit", "--design", "pe", "--param", "gard=3"], "unknown parameter 'gard' for design 'pe'"),
+        (["emit", "--design", "pe", "--param", "guard=99"], "parameter guard=99 is out of range: expected an integer in 0...32"),
+        (["emit", "--design", "pe", "--param", "guard"], "malformed parameter 'guard': expected NAME=VALUE"),
+        (["emit", "--design", "pe", "--param", "rounding=up"], "expected truncate|half-up|half-even"),
+        (["verify", "--design", "pe", "--vectors=-5"], "--vectors must be in 0...50000000"),
+        (["emit", "--design", "pe", "-o", "/proc/nope/x"], "cannot create output folder /proc/nope/x"),
+    ])
+    func badInputIsOneLineAndExitTwo(args: [String], message: String) throws {
+        let (status, stderr) = try hwgen(args)
+        #expect(status == 2)
+        #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
+        #expect(stderr.contains(message), "\(stderr)")
+    }
+}
