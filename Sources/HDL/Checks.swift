@@ -55,12 +55,13 @@ extension ModuleBuilder {
             }
         }
         walk(body)
+        let full = fullyAssigned(body)
         for (v, variable) in variables.enumerated() where variable.kind.isCombinational {
             let what = describe(variable)
             if !assigned.contains(v) {
                 if attempted.contains(v) { continue }
                 error(.undriven, "\(what) is never driven", variable.loc)
-            } else if !fullyAssigned(v, body) {
+            } else if !full.contains(v) {
                 error(.latch, "\(what) is not assigned on every path (it would be a latch); assign a default before the when", variable.loc)
             }
         }
@@ -75,13 +76,19 @@ extension ModuleBuilder {
         }
     }
 
-    func fullyAssigned(_ v: Int, _ list: [Statement]) -> Bool {
-        list.contains {
-            switch $0 {
-            case .connect(let target, _, _): return target == v
-            case .when(_, let t, let e, _): return fullyAssigned(v, t) && fullyAssigned(v, e)
+    /// The variables `list` assigns on every path: connected at this level,
+    /// or in both branches of some when.
+    func fullyAssigned(_ list: [Statement]) -> Set<Int> {
+        var out = Set<Int>()
+        for s in list {
+            switch s {
+            case .connect(let target, _, _): out.insert(target)
+            case .when(_, let t, let e, _):
+                guard !e.isEmpty else { continue }
+                out.formUnion(fullyAssigned(t).intersection(fullyAssigned(e)))
             }
         }
+        return out
     }
 
     /// Child-instance inputs are write-only from the parent.
