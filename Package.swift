@@ -5,7 +5,7 @@ let package = Package(
     name: "hwgen",
     products: [
         .library(name: "HDL", targets: ["HDL"]),
-        .library(name: "HWGenLibrary", targets: ["NN", "Designs", "Verification"]),
+        .library(name: "HWGenLibrary", targets: ["Blocks", "NN", "Designs", "Verification"]),
         .executable(name: "hwgen", targets: ["hwgen"]),
     ],
     dependencies: [
@@ -17,15 +17,16 @@ let package = Package(
         .systemLibrary(name: "CGMP", path: "Sources/CGMP",
                        providers: [.apt(["libgmp-dev"])]),
         .target(name: "HDL", dependencies: ["CGMP"]),
+        .target(name: "Blocks", dependencies: ["HDL"]),
         .target(name: "NN", dependencies: ["HDL"]),
         .target(name: "Verification", dependencies: ["HDL"]),
-        .target(name: "Designs", dependencies: ["HDL", "NN", "Verification"]),
+        .target(name: "Designs", dependencies: ["HDL", "Blocks", "NN", "Verification"]),
         .executableTarget(name: "hwgen", dependencies: [
             "HDL", "NN", "Designs", "Verification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
-        .testTarget(name: "VerificationTests", dependencies: ["HDL", "NN", "Designs", "Verification"]),
+        .testTarget(name: "VerificationTests", dependencies: ["HDL", "Blocks", "NN", "Designs", "Verification"]),
     ]
 )

@@ -30,6 +30,9 @@ public protocol Verifiable {
     var top: any Block { get }
     /// The output port whose high level marks a transaction; nil: every cycle.
     var validPort: String? { get }
+    /// The input port that must also be high for a transaction (the
+    /// consumer's ready on a back-pressured stream); nil: none.
+    var readyPort: String? { get }
     /// Output ports compared in each transaction.
     var dataPorts: [String] { get }
     /// Cycles from an input transaction to its output (documentation and report).
@@ -38,6 +41,10 @@ public protocol Verifiable {
     func stimulus(seed: UInt64, vectors: Int) -> Stimulus
     /// The golden model's output transactions for `stimulus`.
     func expected(_ stimulus: Stimulus) -> [Transaction]
+}
+
+extension Verifiable {
+    public var readyPort: String? { nil }
 }
 
 /// A small, fast, seedable generator (SplitMix64) so vectors are the same

@@ -65,12 +65,16 @@ public struct VerilatorRunner {
         s += "#define HWGEN_INPUTS(X)" + ins.map { " X(\($0.name), \($0.width))" }.joined() + "\n"
         let outs = try d.dataPorts.map { try port($0, .output) }
         s += "#define HWGEN_OUTPUTS(X)" + outs.map { " X(\($0.name), \($0.width))" }.joined() + "\n"
+        var fire: [String] = []
         if let v = d.validPort {
             _ = try port(v, .output)
-            s += "#define HWGEN_VALID (dut.\(v) != 0)\n"
-        } else {
-            s += "#define HWGEN_VALID true\n"
+            fire.append("dut.\(v) != 0")
         }
+        if let r = d.readyPort {
+            _ = try port(r, .input)
+            fire.append("dut.\(r) != 0")
+        }
+        s += "#define HWGEN_VALID (\(fire.isEmpty ? "true" : fire.joined(separator: " && ")))\n"
         return s
     }
 

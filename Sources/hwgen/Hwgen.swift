@@ -127,6 +127,10 @@ struct Verify: ParsableCommand {
         let (entry, design) = try options.load()
         let runner = try VerilatorRunner(log: { FileHandle.standardError.write(Data("hwgen: \($0)\n".utf8)) })
         let r = try runner.verify(name: entry.name, design, seed: seed, vectors: vectors, trace: trace)
+        if !r.passed {
+            // The first mismatch names the cycle, port, expected and actual.
+            for line in r.output.split(separator: "\n") where line.contains("first mismatch") { print(line) }
+        }
         print(r.summary)
         if !r.passed { throw ExitCode(1) }
     }
