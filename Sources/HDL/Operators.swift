@@ -91,9 +91,10 @@ extension Signal {
     public static func + (a: Signal, b: Int) -> Signal { a + a.constant(b) }
     public static func - (a: Signal, b: Int) -> Signal { a - a.constant(b) }
     public static func &+ (a: Signal, b: Int) -> Signal {
-        // Wraps in a's own type, like incrementing a counter.
-        let c = a.m.literal(raw: BigValue(b).modPow2(a.width), a.type.isSigned ? .sint(a.width) : .uint(a.width))
-        return (a &+ c.asFixed(signed: a.type.isSigned, fraction: 0)).retyped(a.type)
+        // Adds the number b (scaled by a's fraction bits), wrapping in a's
+        // own type, like incrementing a counter.
+        let c = a.m.signal(.literal((BigValue(b) << a.type.fraction).modPow2(a.width)), a.type)
+        return binary(.add, a, c, a.type)
     }
     public static func &- (a: Signal, b: Int) -> Signal { a &+ (-b) }
     public static func * (a: Signal, b: Int) -> Signal { a * a.constant(b) }

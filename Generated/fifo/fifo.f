@@ -1,0 +1,1 @@
+stream_fifo_w16_d16.v
