@@ -72,7 +72,7 @@ struct Corrupted: Verifiable {
     }
 
     @Test(arguments: [
-        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant)"),
+        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo)"),
         (["emit", "--design", "pe", "--param", "gard=3"], "unknown parameter 'gard' for design 'pe'"),
         (["emit", "--design", "pe", "--param", "guard=99"], "parameter guard=99 is out of range: expected an integer in 0...32"),
         (["emit", "--design", "pe", "--param", "guard"], "malformed parameter 'guard': expected NAME=VALUE"),
