@@ -129,7 +129,11 @@ extension Signal {
     /// Dynamic left shift by an unsigned amount; the result is wide enough
     /// for the largest shift (width + 2^amount.width - 1).
     public static func << (a: Signal, amount: Signal) -> Signal {
-        let grow = (1 << min(amount.width, 20)) - 1
+        if amount.width > 12 {
+            a.m.error(.badArgument, "a dynamic left shift amount of \(amount.width) bits would grow the value by up to 2^\(amount.width) - 1 bits; narrow the amount first", nil)
+            return a
+        }
+        let grow = (1 << amount.width) - 1
         let t = HWType(width: a.width + grow, signed: a.type.isSigned, fraction: a.type.fraction)
         return binary(.shlDyn, a.ext(t.width), amount.asUInt, t)
     }

@@ -92,7 +92,27 @@ struct Emit: ParsableCommand {
         }
         try AtomicFiles.write(filelist, to: "\(dir)/\(entry.name).f")
         print("wrote \(dir)/\(entry.name).f (top: \(ir.name))")
+        try AtomicFiles.write(Emit.fusesocCore(design: entry.name, summary: entry.summary, top: ir.name,
+                                               files: files.map(\.name)), to: "\(dir)/\(entry.name).core")
+        print("wrote \(dir)/\(entry.name).core (FuseSoC)")
     }
+}
+
+extension Emit {
+    /// A FuseSoC CAPI2 core description, so the folder drops into FuseSoC flows.
+    static func fusesocCore(design: String, summary: String, top: String, files: [String]) -> String {
+        var s = "CAPI=2:\n"
+        s += "name: hwgen:designs:\(design):0.1\n"
+        s += "description: \"\(summary.replacingQuotes)\"\n"
+        s += "filesets:\n  rtl:\n    file_type: verilogSource\n    files:\n"
+        for f in files { s += "      - \(f)\n" }
+        s += "targets:\n  default:\n    filesets: [rtl]\n    toplevel: \(top)\n"
+        return s
+    }
+}
+
+extension String {
+    var replacingQuotes: String { String(map { $0 == "\"" ? "'" : $0 }) }
 }
 
 struct Verify: ParsableCommand {

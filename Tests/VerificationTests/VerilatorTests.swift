@@ -45,6 +45,15 @@ struct Corrupted: Verifiable {
         #expect(r.summary.contains("mismatches=1"))
     }
 
+    @Test func traceWritesAWaveform() throws {
+        let path = FileManager.default.temporaryDirectory.path + "/hwgen-trace-\(ProcessInfo.processInfo.processIdentifier).vcd"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try runner.verify(name: "requant", try RequantDesign.entry.instantiate([]), seed: 1, vectors: 20, trace: path)
+        #expect(r.passed)
+        let vcd = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(vcd.contains("$var wire 16") && vcd.contains("in_x"))
+    }
+
     @Test func secondRunReusesTheBuild() throws {
         let d = try RequantDesign.entry.instantiate(["in_int=3", "in_frac=64", "out_int=20", "out_frac=60"])
         _ = try runner.verify(name: "requant", d, seed: 1, vectors: 100)
