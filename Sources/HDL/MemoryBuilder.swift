@@ -20,6 +20,11 @@ public struct MemoryHandle {
                       file: StaticString = #fileID, line: UInt = #line) {
         let loc = SourceLoc(file, line)
         let mem = m.memories[index]
+        if m.scopes.count > 1 {
+            // A write inside a when would silently ignore the when's condition.
+            m.error(.badArgument, "write to memory '\(mem.name)' inside a when block; move it out and give the condition as enable:", loc)
+            return
+        }
         guard checkAddress(addr, loc) else { return }
         guard data.type == type else {
             m.error(.widthMismatch, "data written to memory '\(mem.name)' must be \(type), got \(data.type)", loc)

@@ -192,6 +192,34 @@ func diagnostics(_ block: TestBlock) -> [Diagnostic] {
         #expect(d.first?.loc?.line == line)
     }
 
+    @Test func memoryWriteInsideWhenIsRejected() {
+        var line = 0
+        let d = diagnostics(TestBlock { m in
+            let a = m.input("a", .uint(2)), c = m.input("c", .bool)
+            let mem = m.memory("mem", .uint(2), depth: 4)
+            m.when(c) {
+                line = #line; mem.write(addr: a, data: a, enable: c)
+            }
+            m.output("y", mem.read(addr: a))
+        })
+        #expect(d.first?.message == "write to memory 'mem' inside a when block; move it out and give the condition as enable:")
+        #expect(d.first?.loc?.line == line)
+    }
+
+    @Test func elseWhenMustFollowItsWhen() {
+        let d = diagnostics(TestBlock { m in
+            let c = m.input("c", .bool)
+            let w = m.wire("w", .bool)
+            w.assign(0)
+            let chain = m.when(c) { w.assign(1) }
+            let v = m.wire("v", .bool)
+            v.assign(c)
+            chain.otherwise { w.assign(0) }
+            m.output("y", w ^ v)
+        })
+        #expect(d.first?.message == "elseWhen/otherwise must follow its when directly, in the same scope")
+    }
+
     @Test func twoDefinitionsWithOneName() {
         let a = TestBlock("same") { m in m.output("y", m.input("x", .uint(1))) }
         struct Other: Block {
