@@ -31,26 +31,22 @@ module stream_fifo_w16_d16 (
     wire _t7 = ~_t6;
     wire _t8 = wptr == rptr;
     wire _t9 = ~_t8;
-    wire _t10 = ~_t6;
-    wire _t11 = in_valid & _t10;
-    wire _t12 = ~_t8;
-    wire _t13 = out_ready & _t12;
-    wire [4:0] _t14 = wptr + 5'h1;
-    wire [4:0] _t15 = rptr + 5'h1;
-    wire [3:0] _t16 = wptr[3:0];
-    wire [3:0] _t17 = rptr[3:0];
+    wire _t10 = in_valid & _t7;
+    wire _t11 = out_ready & _t9;
+    wire [4:0] _t12 = wptr + 5'h1;
+    wire [4:0] _t13 = rptr + 5'h1;
 
     assign in_ready = _t7;
     assign out_valid = _t9;
     assign out_data = _words_rd0;
-    assign push = _t11;
-    assign pop = _t13;
+    assign push = _t10;
+    assign pop = _t11;
     always @(posedge clk) begin
         if (rst) begin
             wptr <= 5'h0;
         end else begin
             if (push) begin
-                wptr <= _t14;
+                wptr <= _t12;
             end
         end
     end
@@ -59,14 +55,14 @@ module stream_fifo_w16_d16 (
             rptr <= 5'h0;
         end else begin
             if (pop) begin
-                rptr <= _t15;
+                rptr <= _t13;
             end
         end
     end
     always @(posedge clk) begin
-        if (push) words[_t16] <= in_data;
+        if (push) words[_t3] <= in_data;
     end
-    assign _words_rd0 = words[_t17];
+    assign _words_rd0 = words[_t4];
 endmodule
 
 `default_nettype wire

@@ -148,6 +148,12 @@ extension BigValue: Equatable, Comparable, Hashable, CustomStringConvertible, Ex
     public init(integerLiteral value: Int) { self.init(value) }
     public static func == (a: BigValue, b: BigValue) -> Bool { __gmpz_cmp(a.s.z, b.s.z) == 0 }
     public static func < (a: BigValue, b: BigValue) -> Bool { __gmpz_cmp(a.s.z, b.s.z) < 0 }
-    public func hash(into h: inout Hasher) { h.combine(toString(radix: 16)) }
+    /// Hashes GMP's limbs directly: equal values have equal limb arrays.
+    public func hash(into h: inout Hasher) {
+        let size = Int(s.z.pointee._mp_size)
+        h.combine(size)
+        guard let limbs = s.z.pointee._mp_d else { return }
+        for i in 0..<abs(size) { h.combine(limbs[i]) }
+    }
     public var description: String { toString() }
 }

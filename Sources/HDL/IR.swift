@@ -15,7 +15,7 @@ public enum UnaryOp: UInt8, Sendable {
     case not, andReduce, orReduce, xorReduce
 }
 
-public enum NodeKind: Sendable {
+public enum NodeKind: Hashable, Sendable {
     case input(Int)                 // module input port index
     case literal(BigValue)          // raw bits, 0 <= value < 2^width
     case variable(Int)              // value of a wire / output / register
@@ -27,6 +27,17 @@ public enum NodeKind: Sendable {
     case slice(NodeID, hi: Int, lo: Int)
     case concat([NodeID])           // most significant first
     case extend(NodeID, signed: Bool)
+}
+
+extension NodeKind {
+    /// A pure function of its operands: two such nodes with equal kinds and
+    /// widths are the same value, so one can stand for both.
+    var isPure: Bool {
+        switch self {
+        case .input, .variable, .memRead, .instOutput: return false
+        default: return true
+        }
+    }
 }
 
 public struct Node: Sendable {

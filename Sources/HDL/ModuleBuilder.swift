@@ -20,6 +20,8 @@ public final class ModuleBuilder {
     var scopes: [Scope] = []
     var needsClock = false, needsReset = false, needsAsyncReset = false
     var isBlackBox = false
+    struct PureKey: Hashable { let kind: NodeKind; let width: Int }
+    var pure: [PureKey: NodeID] = [:]
     /// Variables with an assignment, even a rejected one (no second error).
     var attempted = Set<Int>()
 
@@ -63,8 +65,14 @@ public final class ModuleBuilder {
     // MARK: nodes
 
     func add(_ kind: NodeKind, width: Int, loc: SourceLoc? = nil) -> NodeID {
+        // Common subexpressions are built once, so `~full` written twice is
+        // one net in the Verilog.
+        let key = kind.isPure ? PureKey(kind: kind, width: width) : nil
+        if let k = key, let existing = pure[k] { return existing }
         nodes.append(Node(kind: kind, width: width, loc: loc))
-        return NodeID(nodes.count - 1)
+        let id = NodeID(nodes.count - 1)
+        if let k = key { pure[k] = id }
+        return id
     }
 
     func signal(_ kind: NodeKind, _ type: HWType, loc: SourceLoc? = nil) -> Signal {

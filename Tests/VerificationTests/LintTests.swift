@@ -34,6 +34,8 @@ struct KitchenSink: Block {
             s.is(2) { w.assign(~b) }
         }
         m.output("sw", w)
+        let direct = m.output("direct", .sint(6))
+        m.when(sel == 0) { direct.assign(-5) }.otherwise { direct.assign(b.extended(to: 6).asSInt) }
         let ram = m.memory("ram", .uint(130), depth: 8)
         ram.write(addr: b.bits(2, 0), data: wide, enable: sel == 3)
         m.output("rd_sync", ram.read(addr: sel.extended(to: 3), enable: b.bit(4)))
