@@ -149,10 +149,11 @@ func diagnostics(_ block: TestBlock) -> [Diagnostic] {
         let d = diagnostics(TestBlock("parent") { m in
             let u = try m.instance(child, name: "u")
             u.input("x").assign(m.input("a", .uint(2)))
-            m.output("y", u.input("x") ^ u.output("y"))
+            m.output("y", u.input("x") ^ u.output("y"), line: 7777)
         })
         #expect(d.map(\.kind) == [.direction])
         #expect(d.first?.message == "input 'x' of instance 'u' is read; it can only be driven")
+        #expect(d.first?.loc?.line == 7777)
     }
 
     @Test func nameClash() {
@@ -172,6 +173,13 @@ func diagnostics(_ block: TestBlock) -> [Diagnostic] {
             m.output("output", m.input("reg", .uint(2)))
         })
         #expect(ir.ports.map(\.name) == ["reg_", "output_"])
+    }
+
+    @Test func illegalIdentifiersAreEscaped() throws {
+        let ir = try Elaborator.elaborate(TestBlock { m in
+            m.output("9lives", m.input("data-in.x", .uint(2)))
+        })
+        #expect(ir.ports.map(\.name) == ["data_in_x", "n9lives"])
     }
 
     @Test func badWidthIsAnErrorNotATrap() {
