@@ -35,11 +35,14 @@ struct DesignOptions: ParsableArguments {
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the designs, with their parameters and defaults.",
-        discussion: "Example:\n  hwgen list")
+        abstract: "List the designs, one line each, with their parameters and defaults.",
+        discussion: "Examples:\n  hwgen list\n  hwgen list --details")
 
     @Flag(help: "Print only the design names.")
     var names = false
+
+    @Flag(help: "Print each parameter on its own line with its allowed values.")
+    var details = false
 
     @Flag(help: "Print the parameter sets 'make test' verifies, one per line.")
     var testSets = false
@@ -51,7 +54,9 @@ struct List: ParsableCommand {
                 for set in [[]] + d.testParams { print(([d.name] + set).joined(separator: " ")) }
                 continue
             }
-            print("\(d.name) — \(d.summary)")
+            let defaults = d.params.map { "\($0.name)=\($0.defaultValue)" }.joined(separator: " ")
+            print("\(d.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(d.summary) [\(defaults)]")
+            guard details else { continue }
             for p in d.params {
                 print("    \(p.name)=\(p.defaultValue)  (\(p.allowed))  \(p.help)")
             }
