@@ -216,6 +216,19 @@ public final class ModuleBuilder {
         return r
     }
 
+    /// `x` delayed by `stages` clock cycles through registers named
+    /// `name_1 ... name_stages` (like Chisel's ShiftRegister).
+    public func delay(_ n: String, _ x: Signal, stages: Int, reset: Int? = nil,
+                      file: StaticString = #fileID, line: UInt = #line) -> Signal {
+        guard stages >= 0 else {
+            error(.badArgument, "delay '\(n)' needs stages >= 0, got \(stages)", SourceLoc(file, line))
+            return x
+        }
+        var s = x
+        for i in 0..<stages { s = register("\(n)_\(i + 1)", next: s, reset: reset, file: file, line: line) }
+        return s
+    }
+
     func newVariable(_ n: String, _ t: HWType, _ kind: VarKind, _ loc: SourceLoc) -> Signal {
         variables.append(Variable(name: n, width: t.width, kind: kind, loc: loc))
         let id = add(.variable(variables.count - 1), width: t.width, loc: loc)

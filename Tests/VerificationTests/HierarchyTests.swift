@@ -47,8 +47,8 @@ struct FeatureTop: Block, Verifiable {
         rom.input("addr").assign(idx)
         // The ROM answers a cycle later; delay the rest to meet it.
         alu.input("valid").assign(m.register("valid1", next: valid, reset: 0, async: true))
-        alu.input("op").assign(m.register("op1", next: op))
-        alu.input("x").assign(m.register("x1", next: x))
+        alu.input("op").assign(m.delay("op", op, stages: 1))
+        alu.input("x").assign(m.delay("x", x, stages: 1))
         alu.input("c").assign(rom.output("c"))
         m.output("out_valid", alu.output("valid_q"))
         m.output("out_acc", alu.output("acc_q"))
