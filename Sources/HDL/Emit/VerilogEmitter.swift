@@ -239,11 +239,9 @@ public struct VerilogEmitter {
             let kind = procedural.contains(v) ? "reg " : "wire"
             decls.append("    \(kind) \(VerilogEmitter.range(variable.width))\(variable.name);")
         }
-        for (i, inst) in ir.instances.enumerated() {
-            for (p, port) in inst.module.ports.enumerated() where port.direction == .output {
-                _ = i
+        for inst in ir.instances {
+            for port in inst.module.ports where port.direction == .output {
                 decls.append("    wire \(VerilogEmitter.range(port.width))\(inst.name)_\(port.name);")
-                _ = p
             }
         }
         for mem in ir.memories {
