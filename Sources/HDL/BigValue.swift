@@ -80,14 +80,6 @@ public struct BigValue: @unchecked Sendable {
         return __gmpz_get_si(s.z)
     }
 
-    /// The low 64 bits of the two's-complement representation.
-    public var low64: UInt64 {
-        let m = self.modPow2(64)
-        let hi = (m >> 32)
-        let lo = m.subtracting(hi << 32)
-        return (UInt64(__gmpz_get_ui(hi.s.z)) << 32) | UInt64(__gmpz_get_ui(lo.s.z))
-    }
-
     public func bit(_ i: Int) -> Bool { __gmpz_tstbit(s.z, UInt(i)) != 0 }
 
     public func toString(radix: Int = 10) -> String {

@@ -51,15 +51,15 @@ extension Signal {
         if type.rawMin >= t.rawMin && type.rawMax <= t.rawMax {
             return ext(t.width).retyped(t)
         }
+        // The low bits: the wrapped result, and the saturated one when in range.
+        let wrapped = ext(Swift.max(width, t.width)).low(t.width).retyped(t)
         switch overflow {
         case .wrap:
-            let w = Swift.max(width, t.width)
-            return ext(w).low(t.width).retyped(t)
+            return wrapped
         case .saturate:
             let hiLit = m.signal(.literal(t.rawMax.modPow2(t.width)), t)
             let loLit = m.signal(.literal(t.rawMin.modPow2(t.width)), t)
-            let inRange = ext(Swift.max(width, t.width)).low(t.width).retyped(t)
-            var r = inRange
+            var r = wrapped
             if type.rawMin < t.rawMin { r = m.mux(self < loLit, loLit, r) }
             if type.rawMax > t.rawMax { r = m.mux(self > hiLit, hiLit, r) }
             return r

@@ -108,16 +108,13 @@ extension Emit {
     static func fusesocCore(design: String, summary: String, top: String, files: [String]) -> String {
         var s = "CAPI=2:\n"
         s += "name: hwgen:designs:\(design):0.1\n"
-        s += "description: \"\(summary.replacingQuotes)\"\n"
+        // YAML double-quoted string: keep it free of double quotes.
+        s += "description: \"\(String(summary.map { $0 == "\"" ? "'" : $0 }))\"\n"
         s += "filesets:\n  rtl:\n    file_type: verilogSource\n    files:\n"
         for f in files { s += "      - \(f)\n" }
         s += "targets:\n  default:\n    filesets: [rtl]\n    toplevel: \(top)\n"
         return s
     }
-}
-
-extension String {
-    var replacingQuotes: String { String(map { $0 == "\"" ? "'" : $0 }) }
 }
 
 struct Verify: ParsableCommand {

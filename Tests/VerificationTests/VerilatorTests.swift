@@ -63,7 +63,7 @@ struct Corrupted: Verifiable {
     }
 }
 
-@Suite struct CommandLine {
+@Suite struct CLIErrors {
     /// Runs the built hwgen (make test builds it before swift test).
     func hwgen(_ args: [String]) throws -> (status: Int32, stderr: String) {
         let exe = FileManager.default.currentDirectoryPath + "/.build/debug/hwgen"
