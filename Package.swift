@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "hwgen",
     products: [
-        .library(name: "HDL", targets: ["HDL"]),
+        .library(name: "HDL", targets: ["HDL", "Sim"]),
         .library(name: "HWGenLibrary", targets: ["Blocks", "NN", "Designs", "Verification"]),
         .executable(name: "hwgen", targets: ["hwgen"]),
     ],
@@ -17,9 +17,10 @@ let package = Package(
         .systemLibrary(name: "CGMP", path: "Sources/CGMP",
                        providers: [.apt(["libgmp-dev"])]),
         .target(name: "HDL", dependencies: ["CGMP"]),
+        .target(name: "Sim", dependencies: ["HDL"]),
         .target(name: "Blocks", dependencies: ["HDL"]),
         .target(name: "NN", dependencies: ["HDL"]),
-        .target(name: "Verification", dependencies: ["HDL"]),
+        .target(name: "Verification", dependencies: ["HDL", "Sim"]),
         .target(name: "Designs", dependencies: ["HDL", "Blocks", "NN", "Verification"]),
         .executableTarget(name: "hwgen", dependencies: [
             "HDL", "NN", "Designs", "Verification",

@@ -149,3 +149,27 @@ extension BigValue: Equatable, Comparable, Hashable, CustomStringConvertible, Ex
     }
     public var description: String { toString() }
 }
+
+extension BigValue {
+    /// The low `count` 64-bit words of the two's-complement bits, least
+    /// significant first (what a simulator keeps in its word arrays).
+    public func words(count: Int) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: count)
+        guard count > 0 else { return out }
+        let v = modPow2(count * 64)
+        var written = 0
+        out.withUnsafeMutableBytes { buf in
+            _ = __gmpz_export(buf.baseAddress, &written, -1, 8, 0, 0, v.s.z)
+        }
+        return out
+    }
+
+    /// The non-negative number whose bits are `words`, least significant first.
+    public init(words: [UInt64]) {
+        let st = Storage()
+        words.withUnsafeBytes { buf in
+            __gmpz_import(st.z, words.count, -1, 8, 0, 0, buf.baseAddress)
+        }
+        s = st
+    }
+}

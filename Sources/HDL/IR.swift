@@ -32,7 +32,7 @@ public enum NodeKind: Hashable, Sendable {
 extension NodeKind {
     /// A pure function of its operands: two such nodes with equal kinds and
     /// widths are the same value, so one can stand for both.
-    var isPure: Bool {
+    public var isPure: Bool {
         switch self {
         case .input, .variable, .memRead, .instOutput: return false
         default: return true
@@ -72,6 +72,27 @@ public struct Variable: Sendable {
 public indirect enum Statement: Sendable {
     case connect(variable: Int, value: NodeID, loc: SourceLoc?)
     case when(cond: NodeID, then: [Statement], otherwise: [Statement], loc: SourceLoc?)
+}
+
+extension Statement {
+    /// The statements split per variable, each keeping its when-structure:
+    /// what both the emitter (one always block per variable) and the
+    /// simulator (one code block per variable) work from.
+    public static func perVariable(_ list: [Statement]) -> [Int: [Statement]] {
+        var out: [Int: [Statement]] = [:]
+        for s in list {
+            switch s {
+            case .connect(let v, _, _):
+                out[v, default: []].append(s)
+            case .when(let c, let t, let e, let loc):
+                let pt = perVariable(t), pe = perVariable(e)
+                for v in Set(pt.keys).union(pe.keys) {
+                    out[v, default: []].append(.when(cond: c, then: pt[v] ?? [], otherwise: pe[v] ?? [], loc: loc))
+                }
+            }
+        }
+        return out
+    }
 }
 
 public struct Port: Sendable {

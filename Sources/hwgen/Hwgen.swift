@@ -119,12 +119,15 @@ extension Emit {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a design's Verilog against its Swift golden model in Verilator.",
+        abstract: "Check a design against its Swift golden model, in Verilator or hwgen's own simulator.",
         discussion: """
         Prints 'PASS design=D vectors=N mismatches=0 cycles=C' or the first
         mismatch (cycle, port, expected, actual); exits 1 on any mismatch.
+        --engine verilator (default) checks the emitted Verilog; --engine swift
+        checks the elaborated design in hwgen's simulator, without a C++ build.
         Examples:
           hwgen verify --design pe
+          hwgen verify --design pe --engine swift --vectors 10000
           hwgen verify --design pe --param guard=2 --seed 3 --vectors 5000 --trace pe.vcd
         """)
 
@@ -139,6 +142,13 @@ struct Verify: ParsableCommand {
     @Option(help: "Write a VCD waveform of the run to this file.")
     var trace: String?
 
+    @Option(help: "Simulator: verilator (the emitted Verilog) or swift (hwgen's own).")
+    var engine: Engine = .verilator
+
+    enum Engine: String, ExpressibleByArgument, CaseIterable {
+        case verilator, swift
+    }
+
     func validate() throws {
         guard (0...50_000_000).contains(vectors) else {
             throw ValidationError("--vectors must be in 0...50000000, got \(vectors)")
@@ -147,8 +157,15 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let (entry, design) = try options.load()
-        let runner = try VerilatorRunner(log: { FileHandle.standardError.write(Data("hwgen: \($0)\n".utf8)) })
-        let r = try runner.verify(name: entry.name, design, seed: seed, vectors: vectors, trace: trace)
+        let log = { (line: String) in FileHandle.standardError.write(Data("hwgen: \(line)\n".utf8)) }
+        let r: VerifyResult
+        switch engine {
+        case .verilator:
+            r = try VerilatorRunner(log: log).verify(name: entry.name, design, seed: seed, vectors: vectors, trace: trace)
+        case .swift:
+            log("running \(entry.name) in the swift engine (seed \(seed), \(vectors) random vectors)")
+            r = try SwiftEngine().verify(name: entry.name, design, seed: seed, vectors: vectors, trace: trace)
+        }
         if !r.passed {
             // The first mismatch names the cycle, port, expected and actual.
             for line in r.output.split(separator: "\n") where line.contains("first mismatch") { print(line) }

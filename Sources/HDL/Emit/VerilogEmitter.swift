@@ -120,23 +120,6 @@ public struct VerilogEmitter {
 
     // MARK: statements
 
-    /// The body split per variable, keeping each one's when-structure.
-    static func project(_ list: [Statement]) -> [Int: [Statement]] {
-        var out: [Int: [Statement]] = [:]
-        for s in list {
-            switch s {
-            case .connect(let v, _, _):
-                out[v, default: []].append(s)
-            case .when(let c, let t, let e, let loc):
-                let pt = project(t), pe = project(e)
-                for v in Set(pt.keys).union(pe.keys) {
-                    out[v, default: []].append(.when(cond: c, then: pt[v] ?? [], otherwise: pe[v] ?? [], loc: loc))
-                }
-            }
-        }
-        return out
-    }
-
     mutating func statements(_ list: [Statement], _ indent: String, blocking: Bool) -> [String] {
         var out: [String] = []
         for s in list {
@@ -161,7 +144,7 @@ public struct VerilogEmitter {
     // MARK: the module
 
     mutating func run() -> String {
-        let perVar = VerilogEmitter.project(ir.body)
+        let perVar = Statement.perVariable(ir.body)
         var procedural = Set<Int>()   // variables driven from always blocks
         var body: [String] = []
 
