@@ -26,6 +26,10 @@ let package = Package(
             "HDL", "NN", "Designs", "Verification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .target(name: "Fuzz", dependencies: ["HDL", "Sim", "Verification"]),
+        .executableTarget(name: "hwgen-fuzz", dependencies: [
+            "Fuzz", "Verification", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
         .testTarget(name: "VerificationTests", dependencies: ["HDL", "Blocks", "NN", "Designs", "Verification"]),

@@ -22,9 +22,19 @@ extension ModuleBuilder {
         if !diagnostics.isEmpty { throw ElaborationError(diagnostics: diagnostics) }
         let ir = ModuleIR(name: name, header: header, ports: ports, nodes: nodes, variables: variables,
                           body: body, memories: memories, instances: instances, isBlackBox: isBlackBox,
-                          usesClock: needsClock, usesReset: needsReset, usesAsyncReset: needsAsyncReset)
+                          usesClock: isBlackBox ? needsClock : clockUsed, usesReset: needsReset,
+                          usesAsyncReset: needsAsyncReset)
         ir.combinationalInputs = isBlackBox ? blackBoxPaths() : outputCones(deps)
         return ir
+    }
+
+    /// Whether anything left in the emitted module needs the clock: an
+    /// unread memory is dropped by the emitter, and an asynchronously read
+    /// ROM needs none, so a clock port there would be an unused input.
+    var clockUsed: Bool {
+        variables.contains { !$0.kind.isCombinational }
+            || memories.contains { !$0.reads.isEmpty && (!$0.writes.isEmpty || $0.reads.contains { $0.synchronous }) }
+            || instances.contains { $0.module.usesClock }
     }
 
     /// A black box's outputs are assumed to depend on all its inputs unless

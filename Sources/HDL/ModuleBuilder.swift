@@ -67,6 +67,7 @@ public final class ModuleBuilder {
     func add(_ kind: NodeKind, width: Int, loc: SourceLoc? = nil) -> NodeID {
         // Common subexpressions are built once, so `~full` written twice is
         // one net in the Verilog.
+        if kind.isPure, let f = folded(kind, width: width) { return f }
         let key = kind.isPure ? PureKey(kind: kind, width: width) : nil
         if let k = key, let existing = pure[k] { return existing }
         nodes.append(Node(kind: kind, width: width, loc: loc))

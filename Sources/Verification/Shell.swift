@@ -7,9 +7,9 @@ public struct ToolError: Error, CustomStringConvertible, Sendable {
     public init(_ d: String) { description = d }
 }
 
-enum Shell {
+public enum Shell {
     /// The full path of `tool` on PATH, or nil.
-    static func which(_ tool: String) -> String? {
+    public static func which(_ tool: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for dir in path.split(separator: ":") {
             let p = "\(dir)/\(tool)"
@@ -19,7 +19,7 @@ enum Shell {
     }
 
     /// Runs a command, returning its exit status and combined output.
-    static func run(_ exe: String, _ args: [String], cwd: String? = nil) throws -> (status: Int32, output: String) {
+    public static func run(_ exe: String, _ args: [String], cwd: String? = nil) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args

@@ -145,7 +145,7 @@ public struct VerilatorRunner {
         let (status, out) = try Shell.run(verilator, args)
         guard status == 0 else {
             try? fm.removeItem(atPath: tmp)
-            let firstError = out.split(separator: "\n").first { $0.contains("%Error") || $0.contains("error:") }
+            let firstError = out.split(separator: "\n").first { $0.hasPrefix("%Warning") || $0.contains("%Error") || $0.contains("error:") }
             throw ToolError("Verilator build of \(top) failed: \(firstError.map(String.init) ?? String(out.suffix(300)))")
         }
         // The include path baked into the build names tmp; ports.inc is

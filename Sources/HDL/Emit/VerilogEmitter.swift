@@ -80,6 +80,9 @@ public struct VerilogEmitter {
         case .binary(let op, let a, let b):
             use(a)
             use(b)
+            if [.shlDyn, .shrDynU, .shrDynS].contains(op), let text = guardedShift(op, a, b, n.width) {
+                return text
+            }
             switch op {
             case .add: return "\(o(a)) + \(o(b))"
             case .sub: return "\(o(a)) - \(o(b))"
@@ -116,6 +119,30 @@ public struct VerilogEmitter {
         default:
             return o(id)
         }
+    }
+
+    /// A dynamic shift by a wide amount, split into "any high bit set" and a
+    /// narrow shift. Verilator 5.006 miscomputes a shift of a value of up to
+    /// 64 bits by an amount wider than 64 bits once the amount reaches the
+    /// value's C type width (it shifts modulo 32 or 64: `7'd127 >> 100` gives
+    /// 7), and a narrow amount is clearer to every tool anyway.
+    mutating func guardedShift(_ op: BinaryOp, _ a: NodeID, _ b: NodeID, _ w: Int) -> String? {
+        let aw = ir.nodes[Int(a)].width, bw = ir.nodes[Int(b)].width
+        let k = max(1, max(aw, w).bitWidth - max(aw, w).leadingZeroBitCount)   // bits to hold max(aw, w)
+        // Only where the result needs no extension, so the two arms of the
+        // conditional have the result's width and signedness is not lost.
+        guard bw > 32, k < bw, aw == w else { return nil }
+        let amount = name(b), value = name(a)
+        let low = k == 1 ? "\(amount)[0]" : "\(amount)[\(k - 1):0]"
+        let high = bw - 1 == k ? "\(amount)[\(k)]" : "\(amount)[\(bw - 1):\(k)]"
+        let fill = op == .shrDynS ? "{\(w){\(aw == 1 ? value : "\(value)[\(aw - 1)]")}}" : VerilogEmitter.literal(.zero, w)
+        let shift: String
+        switch op {
+        case .shlDyn: shift = "\(value) << \(low)"
+        case .shrDynU: shift = "\(value) >> \(low)"
+        default: shift = "$signed(\(value)) >>> \(low)"
+        }
+        return "(|\(high)) ? \(fill) : (\(shift))"
     }
 
     // MARK: statements
@@ -227,7 +254,7 @@ public struct VerilogEmitter {
                 decls.append("    wire \(VerilogEmitter.range(port.width))\(inst.name)_\(port.name);")
             }
         }
-        for mem in ir.memories {
+        for mem in ir.memories where !mem.reads.isEmpty {
             decls.append("    reg  \(VerilogEmitter.range(mem.width))\(mem.name) [0:\(mem.depth - 1)];")
             for (p, r) in mem.reads.enumerated() {
                 decls.append("    \(r.synchronous ? "reg " : "wire") \(VerilogEmitter.range(mem.width))_\(mem.name)_rd\(p);")
@@ -247,7 +274,9 @@ public struct VerilogEmitter {
 
     mutating func memoryText() -> [String] {
         var out: [String] = []
-        for mem in ir.memories {
+        // A memory nothing reads is dead logic: it is left out (lint would
+        // flag the array), and what fed its writes goes to the unused sink.
+        for mem in ir.memories where !mem.reads.isEmpty {
             if let initial = mem.initial {
                 out.append("    initial begin")
                 for (i, v) in initial.enumerated() {
