@@ -31,7 +31,8 @@ let package = Package(
             "Fuzz", "Verification", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN"]),
-        .testTarget(name: "HDLTests", dependencies: ["HDL"]),
-        .testTarget(name: "VerificationTests", dependencies: ["HDL", "Blocks", "NN", "Designs", "Verification"]),
+        .testTarget(name: "HDLTests", dependencies: ["HDL", "Sim"]),
+        .testTarget(name: "VerificationTests", dependencies: ["HDL", "Sim", "Blocks", "NN", "Designs", "Verification", "Fuzz"],
+                    exclude: ["FuzzRegressions"]),
     ]
 )

@@ -43,6 +43,11 @@ public struct Failure: Sendable, CustomStringConvertible {
     public let kind: Kind
     public let detail: String
     public var description: String { "\(recipe.name): \(kind.rawValue): \(detail)" }
+    public init(recipe: Recipe, kind: Kind, detail: String) {
+        self.recipe = recipe
+        self.kind = kind
+        self.detail = detail
+    }
 }
 
 /// Emits, lints and runs batches of recipes in both engines.

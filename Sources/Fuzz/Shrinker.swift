@@ -1,6 +1,24 @@
 /// Makes a failing recipe small: tries one-step simplifications, keeps the
 /// smallest that still fails the same way, and repeats until none does.
 public enum Shrinker {
+    /// Greedy shrinking: each round checks every strictly smaller one-step
+    /// simplification at once (`check` gets them all, with unique names) and
+    /// keeps the smallest that fails the same way, until none does.
+    public static func minimise(_ f: Failure, rounds: Int = 80, check: ([Recipe]) throws -> [Failure],
+                                progress: (Int, Int) -> Void = { _, _ in }) rethrows -> Failure {
+        var best = f
+        for round in 1...rounds {
+            let cands = candidates(best.recipe).filter { $0.size < best.recipe.size }.prefix(120)
+            guard !cands.isEmpty else { break }
+            let named = cands.enumerated().map { renamed($1, "\(f.recipe.name)_s\(round)x\($0)") }
+            let same = try check(named).filter { $0.kind == f.kind }
+            guard let smallest = same.min(by: { $0.recipe.size < $1.recipe.size }) else { break }
+            best = smallest
+            progress(round, best.recipe.size)
+        }
+        return Failure(recipe: renamed(best.recipe, f.recipe.name), kind: best.kind, detail: best.detail)
+    }
+
     /// Every recipe one simplification away from `r`, smallest first.
     public static func candidates(_ r: Recipe) -> [Recipe] {
         var out: [Recipe] = []

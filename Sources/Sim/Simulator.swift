@@ -102,6 +102,7 @@ public final class Simulator {
     public func setInput(_ index: Int, _ words: [UInt64]) { set(program.inputs[index], words) }
 
     func set(_ s: SignalInfo, _ words: [UInt64]) {
+        settled = false
         let n = Wide.words(s.width)
         for k in 0..<n { store[Int(s.slot) + k] = k < words.count ? words[k] : 0 }
         store[Int(s.slot) + n - 1] &= mask(s.width - (n - 1) * 64)
@@ -134,14 +135,19 @@ public final class Simulator {
 
     // MARK: time
 
+    /// Whether the combinational values reflect the current inputs.
+    var settled = false
+
     /// Settles the combinational logic after inputs changed.
     public func eval() {
         machine.run(UnsafeBufferPointer(comb))
+        settled = true
     }
 
     /// One rising clock edge: every register, memory and synchronous read
     /// port takes its next value; then the logic settles again.
     public func tick() {
+        if !settled { eval() }
         vcd?.sample(self, time: time, clock: false)
         time += 5
         machine.run(UnsafeBufferPointer(edge))

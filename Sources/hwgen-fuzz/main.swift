@@ -111,20 +111,11 @@ struct FuzzCommand: ParsableCommand {
         if !failed.isEmpty { throw ExitCode(1) }
     }
 
-    /// Greedy shrinking, one Verilator build per round for all candidates.
-    func shrink(_ f: Failure, _ campaign: Campaign, log: (String) -> Void) throws -> (Recipe, String) {
-        var best = f
-        for round in 1...80 {
-            // Strictly smaller candidates only, so every round makes progress.
-            let cands = Array(Shrinker.candidates(best.recipe).filter { $0.size < best.recipe.size }.prefix(120))
-            guard !cands.isEmpty else { break }
-            let named = cands.enumerated().map { Shrinker.renamed($1, "\(f.recipe.name)_s\(round)x\($0)") }
-            let failures = try campaign.check(named, seed: 1).filter { $0.kind == f.kind }
-            guard let smallest = failures.min(by: { $0.recipe.size < $1.recipe.size }) else { break }
-            best = smallest
-            log("  shrink round \(round): size \(best.recipe.size)")
-        }
-        return (Shrinker.renamed(best.recipe, f.recipe.name), best.detail)
+    /// Shrinks with one Verilator build per round (all candidates batched).
+    func shrink(_ f: Failure, _ campaign: Campaign, log: @escaping (String) -> Void) throws -> (Recipe, String) {
+        let best = try Shrinker.minimise(f, check: { try campaign.check($0, seed: 1) },
+                                         progress: { log("  shrink round \($0): size \($1)") })
+        return (best.recipe, best.detail)
     }
 }
 

@@ -65,12 +65,17 @@ struct Corrupted: Verifiable {
 
 @Suite struct CLIErrors {
     /// Runs the built hwgen (make test builds it before swift test).
-    func hwgen(_ args: [String]) throws -> (status: Int32, stderr: String) {
+    func hwgen(_ args: [String], path: String? = nil) throws -> (status: Int32, stderr: String) {
         let exe = FileManager.default.currentDirectoryPath + "/.build/debug/hwgen"
         try #require(FileManager.default.isExecutableFile(atPath: exe), "build hwgen first (swift build)")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
+        if let path {
+            var env = ProcessInfo.processInfo.environment
+            env["PATH"] = path
+            p.environment = env
+        }
         let err = Pipe()
         p.standardError = err
         p.standardOutput = Pipe()
@@ -88,11 +93,55 @@ struct Corrupted: Verifiable {
         (["emit", "--design", "pe", "--param", "rounding=up"], "expected truncate|half-up|half-even"),
         (["verify", "--design", "pe", "--vectors=-5"], "--vectors must be in 0...50000000"),
         (["emit", "--design", "pe", "-o", "/proc/nope/x"], "cannot create output folder /proc/nope/x"),
+        (["emit", "--design", "pe", "-o", "/etc/hostname"], "cannot create output folder /etc/hostname"),
+        (["emit", "--design", "fifo", "--param", "depth=12"], "parameter depth=12 must be a power of two"),
+        (["emit", "--design", "fifo", "--param", "width=0"], "parameter width=0 is out of range"),
+        (["emit", "--design", "fifo", "--param", "width=-3"], "parameter width=-3 is out of range"),
+        (["emit", "--design", "requant", "--param", "in_int=0", "--param", "in_frac=0"], "in_int + in_frac must be 1...128, got 0"),
+        (["verify", "--design", "pe", "--engine", "iverilog"], "'iverilog' is invalid for '--engine <engine>'"),
+        (["verify", "--design", "nope", "--engine", "swift"], "unknown design 'nope'"),
+        (["verify", "--design", "fifo", "--engine", "swift", "--param", "depth=3"], "must be a power of two"),
     ])
     func badInputIsOneLineAndExitTwo(args: [String], message: String) throws {
         let (status, stderr) = try hwgen(args)
         #expect(status == 2)
         #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
         #expect(stderr.contains(message), "\(stderr)")
+    }
+
+    @Test func verilatorMissingIsOneLine() throws {
+        let (status, stderr) = try hwgen(["verify", "--design", "pe"], path: "/nonexistent")
+        #expect(status == 2)
+        #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
+        #expect(stderr.contains("verilator is not installed"), "\(stderr)")
+        // The Swift engine needs no external tool.
+        let swift = try hwgen(["verify", "--design", "pe", "--engine", "swift", "--vectors", "100"], path: "/nonexistent")
+        #expect(swift.status == 0, "\(swift.stderr)")
+    }
+
+    @Test func failedEmitWritesNothing() throws {
+        let dir = NSTemporaryDirectory() + "hwgen-nothing-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (status, _) = try hwgen(["emit", "--design", "fifo", "--param", "depth=12", "-o", dir])
+        #expect(status == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+
+    /// The same design emitted by two separate processes is byte-identical.
+    @Test(arguments: ["pe", "requant", "fifo"])
+    func emissionIsDeterministicAcrossProcesses(design: String) throws {
+        let base = NSTemporaryDirectory() + "hwgen-det-\(ProcessInfo.processInfo.processIdentifier)-\(design)"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        for run in ["a", "b"] {
+            let (status, stderr) = try hwgen(["emit", "--design", design, "-o", "\(base)/\(run)"])
+            #expect(status == 0, "\(stderr)")
+        }
+        let fm = FileManager.default
+        let names = try fm.contentsOfDirectory(atPath: "\(base)/a").sorted()
+        #expect(names == (try fm.contentsOfDirectory(atPath: "\(base)/b").sorted()))
+        #expect(names.count >= 3)
+        for n in names {
+            #expect(fm.contents(atPath: "\(base)/a/\(n)") == fm.contents(atPath: "\(base)/b/\(n)"), "\(n)")
+        }
     }
 }

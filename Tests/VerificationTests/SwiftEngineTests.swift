@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import HDL
+import Designs
+import Verification
+
+/// Every registered design at each of its test parameter sets, in the Swift engine.
+let allTestSets: [(String, [String])] = Registry.designs.flatMap { d in ([[]] + d.testParams).map { (d.name, $0) } }
+
+@Suite struct SwiftEngineVerify {
+    @Test(arguments: allTestSets.indices)
+    func designMatchesItsModel(index: Int) throws {
+        let (name, params) = allTestSets[index]
+        let entry = try #require(Registry.designs.first { $0.name == name })
+        let r = try SwiftEngine().verify(name: name, try entry.instantiate(params), seed: 11, vectors: 5_000)
+        #expect(r.passed, "\(name) \(params): \(r.output)")
+        #expect(r.summary.hasPrefix("PASS design=\(name) vectors="))
+    }
+
+    @Test func mismatchIsReportedLikeTheHarness() throws {
+        let base = try PEDesign.entry.instantiate([])
+        let expected = base.expected(base.stimulus(seed: 9, vectors: 300))
+        let r = try SwiftEngine().verify(name: "pe", Corrupted(base: base, index: 40), seed: 9, vectors: 300)
+        #expect(!r.passed)
+        #expect(r.output.contains("first mismatch: cycle=\(expected[40].cycle ?? -1) transaction=40 port=out_y"), "\(r.output)")
+        #expect(r.summary.contains("mismatches=1"))
+    }
+
+    @Test func traceFromTheSwiftEngine() throws {
+        let path = NSTemporaryDirectory() + "hwgen-swift-\(ProcessInfo.processInfo.processIdentifier).vcd"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try SwiftEngine().verify(name: "fifo", try FIFODesign.entry.instantiate([]), seed: 1, vectors: 50, trace: path)
+        #expect(r.passed)
+        let vcd = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(vcd.contains("$enddefinitions $end") && vcd.contains(" in_data [15:0] $end") && vcd.contains("#10"))
+    }
+}
