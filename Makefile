@@ -8,11 +8,14 @@ DESIGN ?= pe
 PARAMS ?=
 OUT ?=
 VECTORS ?= 100000
+ENGINE ?= verilator
+SEEDS ?= 1-1000
 HWGEN := .build/debug/hwgen
+FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps emit verify test swift-test verify-all lint-generated check-generated generate bench clean
+.PHONY: all build deps emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
 
 all: build
 
@@ -35,21 +38,33 @@ emit: build
 	$(HWGEN) emit --design $(DESIGN) $(param_flags) $(if $(OUT),-o $(OUT))
 
 verify: build
-	$(HWGEN) verify --design $(DESIGN) $(param_flags) --vectors $(VECTORS)
+	$(HWGEN) verify --design $(DESIGN) $(param_flags) --vectors $(VECTORS) --engine $(ENGINE)
 
-test: build swift-test verify-all lint-generated check-generated
+test: build swift-test verify-all lint-generated check-generated fuzz-smoke
 	@echo "make test: all checks passed"
 
 swift-test: build
 	swift test
 
-# Every registered design at its defaults and at each test parameter set.
+# Every registered design at its defaults and at each test parameter set,
+# in Verilator (the emitted Verilog) and in the Swift engine.
 verify-all: build
 	@$(HWGEN) list --test-sets | while read -r design params; do \
 	  flags=""; for p in $$params; do flags="$$flags --param $$p"; done; \
-	  echo "verify $$design $$params"; \
-	  $(HWGEN) verify --design $$design $$flags --vectors $(VECTORS) 2>/dev/null; \
+	  for engine in verilator swift; do \
+	    echo "verify $$design $$params ($$engine)"; \
+	    $(HWGEN) verify --design $$design $$flags --vectors $(VECTORS) --engine $$engine 2>/dev/null; \
+	  done; \
 	done
+
+# Differential fuzzing: random modules in Verilator and the Swift engine.
+# Failures are shrunk and saved under Tests/VerificationTests/FuzzRegressions.
+fuzz: build
+	$(FUZZ) --seeds $(SEEDS)
+
+# The fixed seeds `make test` runs (about a minute); no shrinking in CI.
+fuzz-smoke: build
+	$(FUZZ) --seeds 1-500 --no-shrink
 
 # Each Generated/<design> folder through Verilator -Wall, Icarus and Yosys.
 lint-generated: deps

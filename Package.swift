@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(name: "hwgen-fuzz", dependencies: [
             "Fuzz", "Verification", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN"]),
+        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN", "Sim", "Verification"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL", "Sim"]),
         .testTarget(name: "VerificationTests", dependencies: ["HDL", "Sim", "Blocks", "NN", "Designs", "Verification", "Fuzz"],
                     exclude: ["FuzzRegressions"]),

@@ -1,5 +1,7 @@
 // `make bench`: elaborate, check and emit an array of N MAC PEs flattened
-// into one module, N = 16 ... 32768, and report the cost per IR node.
+// into one module, N = 16 ... 32768, and report the cost per IR node; then
+// simulate arrays in the Swift engine and in Verilator, cycles/s side by side.
+// `hwgen-bench --sim 1 64` runs only the simulation part for those sizes.
 import Foundation
 import HDL
 import NN
@@ -26,9 +28,11 @@ func peakMemoryMiB() -> Double {
     return Double(u.ru_maxrss) / 1024
 }
 
-let sizes = CommandLine.arguments.count > 1
-    ? CommandLine.arguments.dropFirst().compactMap { Int($0) }
-    : [16, 64, 256, 1024, 4096, 16384, 32768]
+let args = Array(CommandLine.arguments.dropFirst())
+let simOnly = args.first == "--sim"
+let sizes = args.filter { $0 != "--sim" }.isEmpty ? [16, 64, 256, 1024, 4096, 16384, 32768]
+    : args.compactMap { Int($0) }
+if !simOnly {
 print("PEs      IR nodes   Verilog MB  elaborate+check s  emit s  total s   nodes/s   peak MiB")
 for n in sizes {
     let t0 = Date()
@@ -41,3 +45,5 @@ for n in sizes {
                  n, ir.nodes.count, Double(text.utf8.count) / 1e6, t1.timeIntervalSince(t0),
                  t2.timeIntervalSince(t1), total, Double(ir.nodes.count) / total, peakMemoryMiB()))
 }
+}
+try simulationBench(sizes: simOnly ? sizes : [1, 16, 256, 1024])

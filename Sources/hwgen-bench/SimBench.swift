@@ -1,0 +1,79 @@
+import Foundation
+import HDL
+import NN
+import Sim
+import Verification
+
+/// The PE array as something `portsInclude` can describe (no outputs compared).
+struct BenchDesign: Verifiable {
+    let array: FlatPEArray
+    var top: any Block { array }
+    var validPort: String? { nil }
+    var dataPorts: [String] { [] }
+    var latency: Int { 0 }
+    func stimulus(seed: UInt64, vectors: Int) -> Stimulus { Stimulus(ports: []) }
+    func expected(_ stimulus: Stimulus) -> [Transaction] { [] }
+}
+
+/// Simulated clock cycles per second of the Swift engine, random inputs
+/// every cycle (their generation included, as in Testbenches/bench.cpp).
+func swiftCyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> (compile: Double, rate: Double) {
+    let t0 = Date()
+    let sim = try Simulator(ir)
+    let compile = Date().timeIntervalSince(t0)
+    var rng = SplitMix64(seed: 1)
+    let widths = sim.inputs.map(\.width)
+    var words = [UInt64](repeating: 0, count: 1)
+    let t1 = Date()
+    for _ in 0..<cycles {
+        for (i, w) in widths.enumerated() {
+            words[0] = w >= 64 ? rng.next() : rng.next() & ((1 << UInt64(w)) - 1)
+            sim.setInput(i, words)
+        }
+        sim.tick()
+    }
+    return (compile, Double(cycles) / Date().timeIntervalSince(t1))
+}
+
+/// The same for a Verilator model built from the emitted Verilog with
+/// Testbenches/bench.cpp (-O2); nil when Verilator is missing.
+func verilatorCyclesPerSecond(_ ir: ModuleIR, _ d: BenchDesign, cycles: Int) throws -> (build: Double, rate: Double)? {
+    guard let verilator = Shell.which("verilator") else { return nil }
+    let dir = NSTemporaryDirectory() + "hwgen-bench-\(ProcessInfo.processInfo.processIdentifier)-\(ir.name)"
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(atPath: dir) }
+    let files = VerilogEmitter.files(for: ir)
+    for f in files { try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)") }
+    try AtomicFiles.write(try VerilatorRunner.portsInclude(ir, d), to: "\(dir)/ports.inc")
+    let root = fm.currentDirectoryPath
+    let t0 = Date()
+    let (status, out) = try Shell.run(verilator, [
+        "--cc", "--exe", "--build", "-j", "2", "--prefix", "Vdut", "--top-module", ir.name, "-Mdir", "\(dir)/obj",
+        "-o", "bench", "-CFLAGS", "-I\(dir) -O2", "-MAKEFLAGS", "OPT_FAST=-O2", "\(root)/Testbenches/bench.cpp",
+    ] + files.map { "\(dir)/\($0.name)" })
+    guard status == 0 else { throw ToolError("Verilator build failed: \(out.suffix(400))") }
+    let build = Date().timeIntervalSince(t0)
+    let (_, run) = try Shell.run("\(dir)/obj/bench", ["\(cycles)"])
+    guard let s = run.split(separator: "seconds=").last.flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+        throw ToolError("bench printed no timing: \(run)")
+    }
+    return (build, Double(cycles) / s)
+}
+
+func simulationBench(sizes: [Int]) throws {
+    print("")
+    print("Simulation of the same flat PE array (random inputs every cycle)")
+    print("PEs      swift compile s  swift cycles/s  verilator build s  verilator cycles/s  verilator/swift")
+    for n in sizes {
+        let d = BenchDesign(array: FlatPEArray(count: n))
+        let ir = try Elaborator.elaborate(d.array)
+        let cycles = max(200, 2_000_000 / n)
+        let (compile, swiftRate) = try swiftCyclesPerSecond(ir, cycles: cycles)
+        if let (build, vRate) = try verilatorCyclesPerSecond(ir, d, cycles: cycles * 10) {
+            print(String(format: "%-8d %-16.2f %-15.0f %-18.1f %-19.0f %.1fx", n, compile, swiftRate, build, vRate, vRate / swiftRate))
+        } else {
+            print(String(format: "%-8d %-16.2f %-15.0f (verilator not installed)", n, compile, swiftRate))
+        }
+    }
+}
