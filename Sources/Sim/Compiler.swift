@@ -327,9 +327,17 @@ final class Compiler {
     func schedule() throws {
         var producer = [Int32](repeating: -1, count: p.wordCount)
         for (u, unit) in units.enumerated() { producer[Int(unit.writes)] = Int32(u) }
+        // Roots: what can be observed (named signals, ports) and what the
+        // clock edge reads. Units nothing depends on (intermediate nodes a
+        // builder made and did not use) are never run.
+        var needed = [Bool](repeating: false, count: p.wordCount)
+        for s in p.signals + p.outputs { needed[Int(s.slot)] = true }
+        for i in sample.instrs + commit.instrs {
+            for slot in [i.a, i.b, i.c] where Int(slot) < p.wordCount { needed[Int(slot)] = true }
+        }
         var state = [UInt8](repeating: 0, count: units.count)   // 0 new, 1 open, 2 done
         var comb = Code()
-        for root in units.indices where state[root] == 0 {
+        for root in units.indices where state[root] == 0 && needed[Int(units[root].writes)] {
             var stack: [(unit: Int, next: Int)] = [(root, 0)]
             state[root] = 1
             while let top = stack.last {
