@@ -30,6 +30,23 @@ public enum Shrinker {
         if r.outputs.count > 1 {
             for o in r.outputs { with { $0.outputs = [o] } }
         }
+        // Bulk edits first (delta debugging): whole runs of steps replaced
+        // by their first operand, halves, quarters, eighths.
+        var chunk = r.steps.count / 2
+        while chunk >= 2 {
+            for start in stride(from: 0, to: r.steps.count, by: chunk) {
+                with { c in
+                    for k in start..<min(r.steps.count, start + chunk) {
+                        c.steps[k] = operands(c.steps[k]).first.map { .pass($0) }
+                            ?? .literal(FuzzType(width: 1, signed: false, fraction: 0), "0")
+                    }
+                }
+            }
+            chunk /= 2
+        }
+        if r.registers.contains(where: { !$0.next.isEmpty }) {
+            with { c in for k in c.registers.indices { c.registers[k].next = [] } }
+        }
         for (k, step) in r.steps.enumerated() {
             if case .pass = step { continue }
             for x in operands(step) { with { $0.steps[k] = .pass(x) } }

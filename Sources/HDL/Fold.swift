@@ -36,6 +36,7 @@ extension ModuleBuilder {
                 default: break
                 }
             }
+            if let decided = comparison(op, a, b) { return make(decided ? .one : .zero) }
             let aZero = lit(a)?.isZero ?? false, bZero = lit(b)?.isZero ?? false
             switch op {
             case .and, .mul:
@@ -85,6 +86,45 @@ extension ModuleBuilder {
         default:
             return nil
         }
+    }
+
+    /// The values node `id` can take, read signed or unsigned: exact for a
+    /// literal, the inner width's range for an extension, else the full width.
+    func range(_ id: NodeID, signed: Bool) -> (lo: BigValue, hi: BigValue) {
+        let n = nodes[Int(id)]
+        switch n.kind {
+        case .literal(let v):
+            let x = v.wrapped(width: n.width, signed: signed)
+            return (x, x)
+        case .extend(let inner, let s) where s == signed || (!s && signed):
+            // A zero-extension read signed stays non-negative.
+            let wi = nodes[Int(inner)].width
+            return s ? (-BigValue.pow2(wi - 1), BigValue.pow2(wi - 1) - .one) : (.zero, BigValue.pow2(wi) - .one)
+        default:
+            return signed ? (-BigValue.pow2(n.width - 1), BigValue.pow2(n.width - 1) - .one) : (.zero, BigValue.pow2(n.width) - .one)
+        }
+    }
+
+    /// A comparison whose outcome the operands' ranges already decide
+    /// (Verilator warns about these: CMPCONST, UNSIGNED).
+    func comparison(_ op: BinaryOp, _ a: NodeID, _ b: NodeID) -> Bool? {
+        let signed = op == .ltS || op == .leS
+        guard [.eq, .ne, .ltU, .leU, .ltS, .leS].contains(op) else { return nil }
+        let (alo, ahi) = range(a, signed: signed), (blo, bhi) = range(b, signed: signed)
+        switch op {
+        case .ltU, .ltS:
+            if ahi < blo { return true }
+            if alo >= bhi { return false }
+        case .leU, .leS:
+            if ahi <= blo { return true }
+            if alo > bhi { return false }
+        case .eq, .ne:
+            let disjoint = ahi < blo || bhi < alo
+            let same = alo == ahi && blo == bhi && alo == blo
+            if disjoint || same { return op == .ne ? disjoint : same }
+        default: break
+        }
+        return nil
     }
 
     /// `a` shifted by the constant `y` as slices, extensions and zeros.

@@ -135,7 +135,16 @@ public struct VerilogEmitter {
         let amount = name(b), value = name(a)
         let low = k == 1 ? "\(amount)[0]" : "\(amount)[\(k - 1):0]"
         let high = bw - 1 == k ? "\(amount)[\(k)]" : "\(amount)[\(bw - 1):\(k)]"
-        let fill = op == .shrDynS ? "{\(w){\(aw == 1 ? value : "\(value)[\(aw - 1)]")}}" : VerilogEmitter.literal(.zero, w)
+        // Both arms of a signed shift must be signed, or Verilog evaluates
+        // the whole conditional unsigned and `>>>` shifts in zeros.
+        let fill: String
+        if op != .shrDynS {
+            fill = VerilogEmitter.literal(.zero, w)
+        } else if case .literal(let v) = ir.nodes[Int(a)].kind {
+            fill = "$signed(\(VerilogEmitter.literal(v.bit(aw - 1) ? BigValue.pow2(w) - .one : .zero, w)))"
+        } else {
+            fill = "$signed({\(w){\(aw == 1 ? value : "\(value)[\(aw - 1)]")}})"
+        }
         let shift: String
         switch op {
         case .shlDyn: shift = "\(value) << \(low)"
