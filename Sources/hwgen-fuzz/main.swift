@@ -4,6 +4,9 @@ import Fuzz
 import HDL
 import Verification
 
+/// Unbuffered, so FAIL lines appear as they happen when output is a file.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 /// Differential fuzzing of the emitter: random modules, emitted and linted,
 /// run in Verilator and in the Swift engine, every output compared every cycle.
 struct FuzzCommand: ParsableCommand {
@@ -73,7 +76,7 @@ struct FuzzCommand: ParsableCommand {
             for r in recipes {
                 for f in VerilogEmitter.files(for: try Elaborator.elaborate(RecipeBlock(r))) {
                     try AtomicFiles.write(f.text, to: "\(out)/\(f.name)")
-                    print("wrote \(out)/\(f.name)")
+                    say("wrote \(out)/\(f.name)")
                 }
             }
             return
@@ -82,8 +85,8 @@ struct FuzzCommand: ParsableCommand {
             let recipes = try Regressions.load(folder)
             err("replaying \(recipes.count) saved modules from \(folder)")
             let failures = try campaign.check(recipes)
-            for f in failures { print("FAIL \(f)") }
-            print("fuzz replay: \(recipes.count - failures.count) of \(recipes.count) modules pass")
+            for f in failures { say("FAIL \(f)") }
+            say("fuzz replay: \(recipes.count - failures.count) of \(recipes.count) modules pass")
             if !failures.isEmpty { throw ExitCode(1) }
             return
         }
@@ -99,15 +102,15 @@ struct FuzzCommand: ParsableCommand {
                        b + 1, chunk.first!, chunk.last!, chunk.count, failures.count, Date().timeIntervalSince(t0),
                        passed, Date().timeIntervalSince(start)))
             for f in failures {
-                print("FAIL \(f)")
+                say("FAIL \(f)")
                 failed.append(f)
                 guard !noShrink else { continue }
                 let (small, detail) = try shrink(f, campaign, log: err)
                 let path = try Regressions.save(small, reason: "\(f.kind.rawValue): \(detail)", to: save)
-                print("  shrunk from size \(f.recipe.size) to \(small.size): saved \(path) (\(detail))")
+                say("  shrunk from size \(f.recipe.size) to \(small.size): saved \(path) (\(detail))")
             }
         }
-        print("fuzz: \(passed) of \(all.count) random modules passed, \(failed.count) failed")
+        say("fuzz: \(passed) of \(all.count) random modules passed, \(failed.count) failed")
         if !failed.isEmpty { throw ExitCode(1) }
     }
 

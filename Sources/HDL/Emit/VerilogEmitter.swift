@@ -95,7 +95,9 @@ public struct VerilogEmitter {
             case .ltU: return "\(o(a)) < \(o(b))"
             case .leU: return "\(o(a)) <= \(o(b))"
             case .ltS: return "$signed(\(o(a))) < $signed(\(o(b)))"
-            case .leS: return "$signed(\(o(a))) <= $signed(\(o(b)))"
+            // Written as b >= a: Verilator 5.006 folds a constant signed
+            // a <= b wrongly (equal values give 0; verilator/verilator#6000).
+            case .leS: return "$signed(\(o(b))) >= $signed(\(o(a)))"
             case .shlDyn: return "\(o(a)) << \(o(b))"
             case .shrDynU: return "\(o(a)) >> \(o(b))"
             case .shrDynS: return "$signed(\(o(a))) >>> \(o(b))"
