@@ -337,6 +337,7 @@ final class Compiler {
         }
         var state = [UInt8](repeating: 0, count: units.count)   // 0 new, 1 open, 2 done
         var comb = Code()
+        var order: [Int] = []   // depth-first post-order: dependencies first
         for root in units.indices where state[root] == 0 && needed[Int(units[root].writes)] {
             var stack: [(unit: Int, next: Int)] = [(root, 0)]
             state[root] = 1
@@ -354,10 +355,24 @@ final class Compiler {
                 } else {
                     stack.removeLast()
                     state[top.unit] = 2
-                    comb.append(units[top.unit].code)
+                    order.append(top.unit)
                 }
             }
         }
+        // Levelise: a unit runs one level after the deepest unit it reads.
+        // Within a level, units with the same first opcode run together, so
+        // the interpreter's dispatch branch is predictable (an array of
+        // identical PEs becomes long runs of the same instruction).
+        var level = [Int32](repeating: 0, count: units.count)
+        for u in order {
+            for r in units[u].reads {
+                let q = Int(producer[Int(r)])
+                if q >= 0 { level[u] = max(level[u], level[q] + 1) }
+            }
+        }
+        order.sort { (level[$0], units[$0].code.instrs.first?.op.rawValue ?? 0, $0)
+            < (level[$1], units[$1].code.instrs.first?.op.rawValue ?? 0, $1) }
+        for u in order { comb.append(units[u].code) }
         p.comb = comb.instrs
     }
 }

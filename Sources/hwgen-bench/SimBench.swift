@@ -17,7 +17,7 @@ struct BenchDesign: Verifiable {
 
 /// Simulated clock cycles per second of the Swift engine, random inputs
 /// every cycle (their generation included, as in Testbenches/bench.cpp).
-func swiftCyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> (compile: Double, rate: Double) {
+func swiftCyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> (compile: Double, rate: Double, instructions: Int) {
     let t0 = Date()
     let sim = try Simulator(ir)
     let compile = Date().timeIntervalSince(t0)
@@ -32,7 +32,7 @@ func swiftCyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> (compile: Doubl
         }
         sim.tick()
     }
-    return (compile, Double(cycles) / Date().timeIntervalSince(t1))
+    return (compile, Double(cycles) / Date().timeIntervalSince(t1), sim.size.comb + sim.size.edge)
 }
 
 /// The same for a Verilator model built from the emitted Verilog with
@@ -64,16 +64,16 @@ func verilatorCyclesPerSecond(_ ir: ModuleIR, _ d: BenchDesign, cycles: Int) thr
 func simulationBench(sizes: [Int]) throws {
     print("")
     print("Simulation of the same flat PE array (random inputs every cycle)")
-    print("PEs      swift compile s  swift cycles/s  verilator build s  verilator cycles/s  verilator/swift")
+    print("PEs      instr/cycle  swift compile s  swift cycles/s  verilator build s  verilator cycles/s  verilator/swift")
     for n in sizes {
         let d = BenchDesign(array: FlatPEArray(count: n))
         let ir = try Elaborator.elaborate(d.array)
         let cycles = max(200, 2_000_000 / n)
-        let (compile, swiftRate) = try swiftCyclesPerSecond(ir, cycles: cycles)
+        let (compile, swiftRate, instructions) = try swiftCyclesPerSecond(ir, cycles: cycles)
         if let (build, vRate) = try verilatorCyclesPerSecond(ir, d, cycles: cycles * 10) {
-            print(String(format: "%-8d %-16.2f %-15.0f %-18.1f %-19.0f %.1fx", n, compile, swiftRate, build, vRate, vRate / swiftRate))
+            print(String(format: "%-8d %-12d %-16.2f %-15.0f %-18.1f %-19.0f %.1fx", n, instructions, compile, swiftRate, build, vRate, vRate / swiftRate))
         } else {
-            print(String(format: "%-8d %-16.2f %-15.0f (verilator not installed)", n, compile, swiftRate))
+            print(String(format: "%-8d %-12d %-16.2f %-15.0f (verilator not installed)", n, instructions, compile, swiftRate))
         }
     }
 }
