@@ -56,6 +56,8 @@ final class Compiler {
     var sample = Code()   // edge, phase 1: compute every next state
     var commit = Code()   // edge, phase 2: memory writes, then next -> current
     var asyncReset = Code()
+    /// State copies done last on an edge: (current, next, width).
+    var commitLater: [(Int32, Int32, Int)] = []
 
     static func compile(_ top: ModuleIR) throws -> Program {
         let c = Compiler()
@@ -206,9 +208,6 @@ final class Compiler {
         }
         return varSlot
     }
-
-    /// State copies done last on an edge: (current, next, width).
-    var commitLater: [(Int32, Int32, Int)] = []
 
     /// A register: its next value (reset, enable, then its statements
     /// starting from the held value) computed on the edge's first phase.

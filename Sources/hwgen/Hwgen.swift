@@ -158,6 +158,10 @@ struct Verify: ParsableCommand {
     func run() throws {
         let (entry, design) = try options.load()
         let log = { (line: String) in FileHandle.standardError.write(Data("hwgen: \(line)\n".utf8)) }
+        // Verilator's tracer fails silently on a bad path: check it first.
+        if let t = trace, !FileManager.default.createFile(atPath: t, contents: nil) {
+            throw ToolError("cannot write the trace file \(t)")
+        }
         let r: VerifyResult
         switch engine {
         case .verilator:

@@ -101,6 +101,8 @@ struct Corrupted: Verifiable {
         (["verify", "--design", "pe", "--engine", "iverilog"], "'iverilog' is invalid for '--engine <engine>'"),
         (["verify", "--design", "nope", "--engine", "swift"], "unknown design 'nope'"),
         (["verify", "--design", "fifo", "--engine", "swift", "--param", "depth=3"], "must be a power of two"),
+        (["verify", "--design", "pe", "--vectors", "10", "--trace", "/proc/nope/x.vcd"], "cannot write the trace file /proc/nope/x.vcd"),
+        (["verify", "--design", "pe", "--engine", "swift", "--trace", "/proc/nope/x.vcd"], "cannot write the trace file"),
     ])
     func badInputIsOneLineAndExitTwo(args: [String], message: String) throws {
         let (status, stderr) = try hwgen(args)
