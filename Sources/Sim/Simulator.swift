@@ -157,6 +157,11 @@ public final class Simulator {
         cycle += 1
     }
 
+    /// `cycles` clock edges with the inputs held.
+    public func step(_ cycles: Int = 1) {
+        for _ in 0..<max(0, cycles) { tick() }
+    }
+
     /// The synchronous reset input (held across edges while true).
     public var rst: Bool {
         get { store[Int(program.rstSlot)] != 0 }

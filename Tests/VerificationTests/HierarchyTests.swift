@@ -98,6 +98,13 @@ struct FeatureTop: Block, Verifiable {
         #expect(r.passed, "\(r.output)")
     }
 
+    /// The same design and model in the Swift engine: ROM, async reset,
+    /// switch, a child used twice.
+    @Test func featureTopMatchesItsModelInTheSwiftEngine() throws {
+        let r = try SwiftEngine().verify(name: "feature_top", FeatureTop(), seed: 3, vectors: 20_000)
+        #expect(r.passed, "\(r.output)")
+    }
+
     @Test func featureTopEmitsEachModuleOnceAndLintsClean() throws {
         let ir = try Elaborator.elaborate(FeatureTop())
         let files = VerilogEmitter.files(for: ir)
