@@ -5,7 +5,7 @@ let package = Package(
     name: "hwgen",
     products: [
         .library(name: "HDL", targets: ["HDL", "Sim"]),
-        .library(name: "HWGenLibrary", targets: ["Blocks", "NN", "Designs", "Verification"]),
+        .library(name: "HWGenLibrary", targets: ["Blocks", "NN", "Random", "Designs", "Verification"]),
         .executable(name: "hwgen", targets: ["hwgen"]),
     ],
     dependencies: [
@@ -19,9 +19,10 @@ let package = Package(
         .target(name: "HDL", dependencies: ["CGMP"]),
         .target(name: "Sim", dependencies: ["HDL"]),
         .target(name: "Blocks", dependencies: ["HDL"]),
+        .target(name: "Random", dependencies: ["HDL"]),
         .target(name: "NN", dependencies: ["HDL"]),
         .target(name: "Verification", dependencies: ["HDL", "Sim"]),
-        .target(name: "Designs", dependencies: ["HDL", "Blocks", "NN", "Verification"]),
+        .target(name: "Designs", dependencies: ["HDL", "Blocks", "NN", "Random", "Verification"]),
         .executableTarget(name: "hwgen", dependencies: [
             "HDL", "NN", "Designs", "Verification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -31,7 +32,7 @@ let package = Package(
             "Fuzz", "Verification", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN", "Sim", "Verification"]),
-        .testTarget(name: "HDLTests", dependencies: ["HDL", "Sim"]),
+        .testTarget(name: "HDLTests", dependencies: ["HDL", "Sim", "Random"]),
         .testTarget(name: "VerificationTests", dependencies: ["HDL", "Sim", "Blocks", "NN", "Designs", "Verification", "Fuzz"],
                     exclude: ["FuzzRegressions"]),
     ]

@@ -23,7 +23,7 @@ public struct BigValue: @unchecked Sendable {
 
     private init(storage: Storage) { s = storage }
 
-    private static func make(_ body: (UnsafeMutablePointer<__mpz_struct>) -> Void) -> BigValue {
+    fileprivate static func make(_ body: (UnsafeMutablePointer<__mpz_struct>) -> Void) -> BigValue {
         let st = Storage()
         body(st.z)
         return BigValue(storage: st)
@@ -151,6 +151,16 @@ extension BigValue: Equatable, Comparable, Hashable, CustomStringConvertible, Ex
 }
 
 extension BigValue {
+    // Number theory, for primitive-polynomial checks (orders of GF(2^n)*).
+    public func gcd(_ o: BigValue) -> BigValue { BigValue.make { __gmpz_gcd($0, s.z, o.s.z) } }
+    /// self mod m, in [0, m) for positive m.
+    public func mod(_ m: BigValue) -> BigValue { BigValue.make { __gmpz_mod($0, s.z, m.s.z) } }
+    /// self / d for a d known to divide self.
+    public func dividedExactly(by d: BigValue) -> BigValue { BigValue.make { __gmpz_divexact($0, s.z, d.s.z) } }
+    public func powMod(_ e: BigValue, _ m: BigValue) -> BigValue { BigValue.make { __gmpz_powm($0, s.z, e.s.z, m.s.z) } }
+    /// Miller-Rabin with 40 rounds (GMP): false means composite for certain.
+    public var isProbablePrime: Bool { __gmpz_probab_prime_p(s.z, 40) > 0 }
+
     /// The low `count` 64-bit words of the two's-complement bits, least
     /// significant first (what a simulator keeps in its word arrays).
     public func words(count: Int) -> [UInt64] {

@@ -71,12 +71,21 @@ extension ModuleBuilder {
             if a == b { return same(a) }
             return nil
         case .concat(let parts):
-            var v = BigValue.zero
-            for p in parts {
-                guard let x = lit(p) else { return nil }
-                v = (v << w(p)) + x
+            if parts.allSatisfy({ lit($0) != nil }) {
+                return make(parts.reduce(BigValue.zero) { ($0 << w($1)) + lit($1)! })
             }
-            return make(v)
+            // Adjacent slices of one value become one slice: {x[7:4], x[3:0]} is x.
+            var merged: [NodeID] = []
+            for p in parts {
+                if let last = merged.last, case .slice(let x, let hi, let lo) = nodes[Int(last)].kind,
+                   case .slice(let y, let hi2, let lo2) = nodes[Int(p)].kind, x == y, hi2 + 1 == lo {
+                    merged[merged.count - 1] = sliceOf(x, hi: hi, lo: lo2)
+                } else {
+                    merged.append(p)
+                }
+            }
+            guard merged.count < parts.count else { return nil }
+            return merged.count == 1 ? same(merged[0]) : add(.concat(merged), width: width)
         case .slice(let a, let hi, let lo):
             guard let x = lit(a) else { return nil }
             return make(x.floorShiftRight(lo).modPow2(hi - lo + 1))
@@ -127,14 +136,17 @@ extension ModuleBuilder {
         return nil
     }
 
+    /// Bits hi...lo of x (x itself for all of it).
+    func sliceOf(_ x: NodeID, hi: Int, lo: Int) -> NodeID {
+        lo == 0 && hi == nodes[Int(x)].width - 1 ? x : add(.slice(x, hi: hi, lo: lo), width: hi - lo + 1)
+    }
+
     /// `a` shifted by the constant `y` as slices, extensions and zeros.
     func staticShift(_ op: BinaryOp, _ a: NodeID, _ y: BigValue, _ width: Int) -> NodeID {
         let aw = nodes[Int(a)].width
         let m = max(aw, width)
         let k = y.magnitudeBitWidth > 40 ? m : min(m, y.intValue ?? m)
-        func bits(_ x: NodeID, _ hi: Int, _ lo: Int) -> NodeID {
-            lo == 0 && hi == nodes[Int(x)].width - 1 ? x : add(.slice(x, hi: hi, lo: lo), width: hi - lo + 1)
-        }
+        func bits(_ x: NodeID, _ hi: Int, _ lo: Int) -> NodeID { sliceOf(x, hi: hi, lo: lo) }
         func widen(_ x: NodeID, _ w: Int, signed: Bool) -> NodeID {
             nodes[Int(x)].width >= w ? bits(x, w - 1, 0) : add(.extend(x, signed: signed), width: w)
         }

@@ -184,11 +184,19 @@ public final class ModuleBuilder {
     public func register(_ n: String, _ t: HWType, reset: Int? = nil, async: Bool = false,
                          enable: Signal? = nil,
                          file: StaticString = #fileID, line: UInt = #line) -> Signal {
+        register(n, t, resetValue: reset.map { BigValue($0) }, async: async, enable: enable, file: file, line: line)
+    }
+
+    /// A register whose reset number may be wider than an Int (a 128-bit
+    /// LFSR seed, say); otherwise as `register(_:_:reset:async:enable:)`.
+    public func register(_ n: String, _ t: HWType, resetValue: BigValue?, async: Bool = false,
+                         enable: Signal? = nil,
+                         file: StaticString = #fileID, line: UInt = #line) -> Signal {
         let loc = SourceLoc(file, line)
         guard checkType(t, "register '\(n)'", loc) else { return placeholder(t) }
         var resetRaw: BigValue? = nil
-        if let r = reset {
-            let raw = BigValue(r) << t.fraction
+        if let r = resetValue {
+            let raw = r << t.fraction
             guard t.canHold(raw: raw) else {
                 error(.widthMismatch, "reset value \(r) of register '\(n)' does not fit \(t)", loc)
                 return placeholder(t)
@@ -201,7 +209,7 @@ public final class ModuleBuilder {
         }
         guard let n = claim(n, loc) else { return placeholder(t) }
         needsClock = true
-        let kind: ResetKind = reset == nil ? .none : (async ? .async : .sync)
+        let kind: ResetKind = resetValue == nil ? .none : (async ? .async : .sync)
         if kind == .sync { needsReset = true }
         if kind == .async { needsAsyncReset = true }
         if let e = enable { stamp(e.id, loc) }
