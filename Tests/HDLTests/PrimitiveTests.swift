@@ -75,3 +75,27 @@ import Sim
         }
     }
 }
+
+@Suite struct TauswortheChecks {
+    @Test func seedsThatWouldDegenerateAreRefused() {
+        #expect(throws: RandomError.self) { try Tausworthe(.taus88, seeds: [1, 100, 100]) }
+        #expect(throws: RandomError.self) { try Tausworthe(.taus113, seeds: [100, 100, 100, 127]) }
+        #expect(throws: RandomError.self) { try Tausworthe(.taus113, seeds: [100, 100, 100]) }
+    }
+
+    /// Every output bit is set about half the time (within 5 sigma over
+    /// 2^16 words): catches a wrong shift or mask, not subtle defects.
+    @Test(arguments: TauswortheKind.allCases)
+    func bitsAreBalanced(kind: TauswortheKind) throws {
+        var model = TauswortheModel(try Tausworthe(kind, seeds: [12345, 12345, 12345, 12345].prefix(kind.components.count).map { $0 }))
+        let n = 1 << 16
+        var ones = [Int](repeating: 0, count: 32)
+        for _ in 0..<n {
+            model.step()
+            let u = model.output
+            for b in 0..<32 where (u >> UInt32(b)) & 1 == 1 { ones[b] += 1 }
+        }
+        let sigma = (Double(n) / 4).squareRoot()
+        for b in 0..<32 { #expect(abs(Double(ones[b]) - Double(n) / 2) < 5 * sigma, "bit \(b): \(ones[b])") }
+    }
+}

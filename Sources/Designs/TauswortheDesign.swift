@@ -1,0 +1,71 @@
+import HDL
+import Random
+import Verification
+
+/// `taus`: taus88 / taus113 uniform generator, 32 bits per cycle, with
+/// enable and seed load, against the UInt32 model.
+public struct TauswortheDesign: Verifiable {
+    public let generator: Tausworthe
+
+    static let specs: [ParamSpec] = [
+        .choice("kind", "taus88", TauswortheKind.allCases.map(\.rawValue), "which combined generator"),
+        .int("seed", 1, 0...Int.max, "expanded (SplitMix64) into the component reset seeds"),
+    ]
+
+    public static let entry = DesignEntry(
+        name: "taus", summary: "L'Ecuyer combined Tausworthe uniform generator (taus88 / taus113), 32 bits per cycle",
+        params: specs, testParams: [["kind=taus113"], ["kind=taus88", "seed=7"], ["kind=taus113", "seed=12345"]],
+        make: { p in try TauswortheDesign(p) })
+
+    /// Component seeds from one number, each kept clear of the all-zero
+    /// (degenerate) masked state.
+    public static func seeds(_ kind: TauswortheKind, from seed: UInt64) -> [UInt32] {
+        var rng = SplitMix64(seed: seed)
+        return kind.components.map { c in
+            let s = UInt32(truncatingIfNeeded: rng.next())
+            return s & c.mask == 0 ? s | (~c.mask &+ 1) : s
+        }
+    }
+
+    init(_ p: ParamValues) throws {
+        let kind = TauswortheKind(rawValue: p.string("kind")) ?? .taus88
+        generator = try Tausworthe(kind, seeds: TauswortheDesign.seeds(kind, from: UInt64(p.int("seed"))))
+    }
+
+    public var top: any Block { generator }
+    public var validPort: String? { nil }
+    public var dataPorts: [String] { ["u"] }
+    public var latency: Int { 0 }
+
+    public func stimulus(seed: UInt64, vectors: Int) -> Stimulus {
+        var s = Stimulus(ports: ["enable", "load", "seed"])
+        var rng = SplitMix64(seed: seed)
+        let w = 32 * generator.kind.components.count
+        for _ in 0..<30 { s.add(["enable": 1]) }
+        s.add(["load": 1, "seed": 0])                      // every component degenerate: reset seeds
+        for _ in 0..<10 { s.add(["enable": 1]) }
+        s.add(["load": 1, "seed": BigValue.pow2(w) - 1])
+        for _ in 0..<vectors {
+            let r = rng.next() % 200
+            // Loads mix good seeds with small ones (below the minimums).
+            let seedValue = r == 1 ? BigValue(Int(rng.next() % 16)) : rng.bits(w)
+            s.add(["enable": rng.next() % 10 == 0 ? 0 : 1, "load": r < 2 ? 1 : 0, "seed": seedValue])
+        }
+        return s
+    }
+
+    public func expected(_ stim: Stimulus) -> [Transaction] {
+        var model = TauswortheModel(generator)
+        let n = generator.kind.components.count
+        return stim.cycles.enumerated().map { c, row in
+            let t = Transaction(cycle: c, values: [BigValue(UInt64(model.output))])
+            if !row[1].isZero {
+                let words = row[2].words(count: (n + 1) / 2)
+                model.load((0..<n).map { UInt32(truncatingIfNeeded: words[$0 / 2] >> UInt64(32 * ($0 % 2))) })
+            } else if !row[0].isZero {
+                model.step()
+            }
+            return t
+        }
+    }
+}
