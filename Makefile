@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
+.PHONY: all build deps pydeps emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
 
 all: build
 
@@ -31,6 +31,12 @@ deps:
 	  fi; \
 	fi
 
+# scipy, for the one test that cross-checks hwgen's statistics.
+pydeps:
+	@python3 -c 'import scipy' 2>/dev/null || python3 -m pip install -q scipy 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages scipy 2>/dev/null \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-scipy >/dev/null)
+
 build: deps
 	swift build
 
@@ -43,7 +49,7 @@ verify: build
 test: build swift-test verify-all lint-generated check-generated fuzz-smoke
 	@echo "make test: all checks passed"
 
-swift-test: build
+swift-test: build pydeps
 	swift test
 
 # Every registered design at its defaults and at each test parameter set,

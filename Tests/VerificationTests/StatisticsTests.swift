@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import Verification
+
+/// The statistics against scipy.stats on fixed vectors (scipy is installed
+/// by `make test`; the test is skipped with a message when python3 or scipy
+/// is missing).
+@Suite struct StatisticsAgainstScipy {
+    /// A fixed, roughly normal sample (Box-Muller on SplitMix64) plus a
+    /// little skew so the tests have something to find.
+    func sample(_ n: Int) -> [Double] {
+        var rng = SplitMix64(seed: 2024)
+        func u() -> Double { (Double(rng.next() >> 11) + 0.5) / Double(1 << 53) }
+        return (0..<n).map { _ in
+            let z = (-2 * log(u())).squareRoot() * cos(2 * Double.pi * u())
+            return z + 0.05 * z * z
+        }
+    }
+
+    func scipy(_ script: String, input: [String: Any]) throws -> [String: Any]? {
+        let dir = NSTemporaryDirectory() + "hwgen-stats-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try JSONSerialization.data(withJSONObject: input).write(to: URL(fileURLWithPath: dir + "/in.json"))
+        try script.write(toFile: dir + "/check.py", atomically: true, encoding: .utf8)
+        guard let python = Shell.which("python3") else { return nil }
+        let (status, out) = try Shell.run(python, [dir + "/check.py", dir + "/in.json"])
+        guard status == 0, let line = out.split(separator: "\n").last,
+              let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            Issue.record("scipy check failed (install scipy: python3 -m pip install scipy): \(out.suffix(400))")
+            return nil
+        }
+        return obj
+    }
+
+    @Test func matchesScipy() throws {
+        let x = sample(3000)
+        // Binomial(16, 1/2) categories against counts from the sample's ranks.
+        let probs: [Double] = (0...16).map { (k: Int) -> Double in
+            let logChoose: Double = Statistics.logGamma(17) - Statistics.logGamma(Double(k) + 1) - Statistics.logGamma(Double(17 - k))
+            return exp(logChoose - 16 * log(2.0))
+        }
+        var counts = [Int](repeating: 0, count: 17)
+        for v in x { counts[min(16, max(0, Int((v * 2 + 8).rounded())))] += 1 }
+        let chi = Statistics.chiSquare(observed: counts, probabilities: probs, minExpected: 50)
+        // The merged bins, recomputed here for scipy.
+        var bo: [Double] = [], be: [Double] = []
+        var o = 0.0, e = 0.0
+        for (c, p) in zip(counts, probs) {
+            o += Double(c); e += p * 3000
+            if e >= 50 { bo.append(o); be.append(e); o = 0; e = 0 }
+        }
+        if e > 0 || o > 0 { bo[bo.count - 1] += o; be[be.count - 1] += e }
+        let ks = Statistics.ks(x, cdf: Statistics.normalCDF)
+        let ad = Statistics.andersonDarling(x, cdf: Statistics.normalCDF)
+        let gq = [(0.5, 0.3), (3.0, 2.0), (10.0, 25.0), (40.0, 35.0)].map { Statistics.gammaQ($0.0, $0.1) }
+        let pois = [0.7, 12.5, 300.0].map { Statistics.poissonInterval($0) }
+        let r = Statistics.correlation(x, x, lag: 1)
+
+        let script = """
+        import json, sys
+        import numpy as np
+        from scipy import stats, special
+        d = json.load(open(sys.argv[1]))
+        x = np.array(d["x"])
+        chi = stats.chisquare(d["obs"], d["exp"])
+        ks = stats.kstest(x, "norm", method="asymp")
+        ad = stats.goodness_of_fit(stats.norm, x, known_params={"loc": 0, "scale": 1}, statistic="ad", n_mc_samples=9, rng=1)
+        gq = [float(special.gammaincc(a, b)) for a, b in d["gq"]]
+        pois = [[int(stats.poisson.ppf(0.0005, l)), int(stats.poisson.isf(0.0005, l))] for l in d["lam"]]
+        r = stats.pearsonr(x[:-1], x[1:])[0]
+        print(json.dumps({"chi": float(chi.statistic), "chip": float(chi.pvalue), "ksd": float(ks.statistic),
+                          "ksp": float(ks.pvalue), "ad": float(ad.statistic), "gq": gq, "pois": pois, "r": float(r)}))
+        """
+        guard let s = try scipy(script, input: ["x": x, "obs": bo, "exp": be,
+                                               "gq": [[0.5, 0.3], [3.0, 2.0], [10.0, 25.0], [40.0, 35.0]],
+                                               "lam": [0.7, 12.5, 300.0]]) else { return }
+        func close(_ a: Double, _ b: Any?, _ tol: Double = 1e-9) -> Bool {
+            guard let b = b as? Double else { return false }
+            return abs(a - b) <= tol * max(1, abs(b))
+        }
+        #expect(chi.bins == bo.count)
+        #expect(close(chi.statistic, s["chi"]), "chi \(chi.statistic) vs \(String(describing: s["chi"]))")
+        #expect(close(chi.p, s["chip"], 1e-7), "chi p \(chi.p) vs \(String(describing: s["chip"]))")
+        #expect(close(ks.d, s["ksd"]), "ks \(ks.d) vs \(String(describing: s["ksd"]))")
+        #expect(close(ks.p, s["ksp"], 2e-2), "ks p \(ks.p) vs \(String(describing: s["ksp"]))")
+        #expect(close(ad, s["ad"], 1e-7), "ad \(ad) vs \(String(describing: s["ad"]))")
+        let sg = s["gq"] as? [Double] ?? []
+        for (a, b) in zip(gq, sg) { #expect(close(a, b, 1e-10), "gammaQ \(a) vs \(b)") }
+        let sp = s["pois"] as? [[Int]] ?? []
+        for (a, b) in zip(pois, sp) { #expect(a.lowerBound == b[0] && a.upperBound == b[1], "poisson \(a) vs \(b)") }
+        #expect(close(r, s["r"], 1e-9), "r \(r) vs \(String(describing: s["r"]))")
+    }
+
+    @Test func pValuesBehave() {
+        // A perfect fit has p = 1; a gross misfit p ≈ 0.
+        let fair = Statistics.chiSquare(observed: [500, 500], probabilities: [0.5, 0.5])
+        #expect(fair.p > 0.99)
+        let bad = Statistics.chiSquare(observed: [800, 200], probabilities: [0.5, 0.5])
+        #expect(bad.p < 1e-6)
+        #expect(Statistics.uniformityOfPValues((0..<32).map { (Double($0) + 0.5) / 32 }) > 0.9)
+        #expect(Statistics.uniformityOfPValues((0..<32).map { _ in 0.01 }) < 1e-6)
+    }
+}
