@@ -33,7 +33,7 @@ let package = Package(
         ]),
         .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN", "Sim", "Verification"]),
         .testTarget(name: "HDLTests", dependencies: ["HDL", "Sim", "Random"]),
-        .testTarget(name: "VerificationTests", dependencies: ["HDL", "Sim", "Blocks", "NN", "Designs", "Verification", "Fuzz"],
+        .testTarget(name: "VerificationTests", dependencies: ["HDL", "Sim", "Blocks", "NN", "Random", "Designs", "Verification", "Fuzz"],
                     exclude: ["FuzzRegressions"]),
     ]
 )

@@ -123,6 +123,8 @@ public struct Memory: Sendable {
     public var depth: Int
     public var addrWidth: Int
     public var initial: [BigValue]?
+    /// A ROM: initial contents, no writes allowed.
+    public var isROM = false
     public var writes: [MemoryWrite] = []
     public var reads: [MemoryRead] = []
     public var loc: SourceLoc?

@@ -30,7 +30,7 @@ public struct MemoryHandle {
             m.error(.widthMismatch, "data written to memory '\(mem.name)' must be \(type), got \(data.type)", loc)
             return
         }
-        if mem.initial != nil {
+        if mem.isROM {
             m.error(.badArgument, "memory '\(mem.name)' is a ROM (it has initial contents); it cannot be written", loc)
             return
         }
@@ -66,6 +66,18 @@ extension ModuleBuilder {
         makeMemory(n, t, depth: depth, initial: nil, SourceLoc(file, line))
     }
 
+    /// A RAM starting with `initial` (numbers in `t`; FPGA block RAM takes
+    /// them from the bitstream). A reset does not restore them.
+    public func memory(_ n: String, _ t: HWType, initial: [BigValue],
+                       file: StaticString = #fileID, line: UInt = #line) -> MemoryHandle {
+        let loc = SourceLoc(file, line)
+        for (i, v) in initial.enumerated() where !t.canHold(raw: v) {
+            error(.widthMismatch, "memory '\(n)' initial word \(i) = \(v) does not fit \(t)", loc)
+            break
+        }
+        return makeMemory(n, t, depth: initial.count, initial: initial.map { $0.modPow2(t.width) }, loc)
+    }
+
     /// A ROM holding `contents` (numbers in `t`, scaled by its fraction bits).
     public func rom(_ n: String, _ t: HWType, contents: [BigValue],
                     file: StaticString = #fileID, line: UInt = #line) -> MemoryHandle {
@@ -74,7 +86,9 @@ extension ModuleBuilder {
             error(.widthMismatch, "ROM '\(n)' word \(i) = \(v) does not fit \(t)", loc)
             break
         }
-        return makeMemory(n, t, depth: contents.count, initial: contents.map { $0.modPow2(t.width) }, loc)
+        let h = makeMemory(n, t, depth: contents.count, initial: contents.map { $0.modPow2(t.width) }, loc)
+        memories[h.index].isROM = true
+        return h
     }
 
     func makeMemory(_ n: String, _ t: HWType, depth: Int, initial: [BigValue]?, _ loc: SourceLoc) -> MemoryHandle {

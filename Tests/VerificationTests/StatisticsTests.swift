@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import Verification
+import HDL
+import Random
+import Sim
 
 /// The statistics against scipy.stats on fixed vectors (scipy is installed
 /// by `make test`; the test is skipped with a message when python3 or scipy
@@ -100,5 +103,80 @@ import Verification
         #expect(bad.p < 1e-6)
         #expect(Statistics.uniformityOfPValues((0..<32).map { (Double($0) + 0.5) / 32 }) > 0.9)
         #expect(Statistics.uniformityOfPValues((0..<32).map { _ in 0.01 }) < 1e-6)
+    }
+}
+
+/// RLF-GRNG: the exact histogram over a full period, and a first look at
+/// its statistics (the spec's full gates at N = 2^20 run in the GRNG report).
+@Suite struct RLFQuality {
+    /// Samples from the model: running cycles only.
+    func samples(_ g: RLFGRNG, count: Int) -> [Int] {
+        var model = RLFModel(g)
+        model.reset()
+        var out: [Int] = []
+        while out.count < count {
+            if model.valid { out += model.samples }
+            model.step(load: false, seedWord: .zero)
+        }
+        return Array(out.prefix(count))
+    }
+
+    func binomial(_ n: Int) -> [Double] {
+        (0...n).map { k in exp(Statistics.logGamma(Double(n + 1)) - Statistics.logGamma(Double(k + 1))
+                                - Statistics.logGamma(Double(n - k + 1)) - Double(n) * log(2.0)) }
+    }
+
+    /// Window = LFSR degree, one lane, every cycle: over one period each
+    /// non-zero window appears once, so S = s exactly C(n, s) times (s ≥ 1).
+    @Test(arguments: [3, 5, 8, 12, 16])
+    func fullPeriodHistogramIsBinomial(n: Int) throws {
+        let g = try RLFGRNG(window: n, outputs: 1, decimate: false, seed: 3)
+        let xs = samples(g, count: (1 << n) - 1)
+        var hist = [Int](repeating: 0, count: n + 1)
+        for x in xs { hist[(x + n) / 2] += 1 }
+        var choose = [1]
+        for k in 1...n { choose.append(choose[k - 1] * (n - k + 1) / k) }
+        #expect(hist[0] == 0)
+        for s in 1...n { #expect(hist[s] == choose[s], "n=\(n) s=\(s)") }
+    }
+
+    /// The same histogram from the hardware in the Swift engine (n = 9).
+    @Test func hardwareFullPeriodHistogram() throws {
+        let n = 9
+        let g = try RLFGRNG(window: n, outputs: 1, decimate: false, seed: 5)
+        let sim = try Simulator(try Elaborator.elaborate(g))
+        sim.reset()
+        var hist = [Int](repeating: 0, count: n + 1), seen = 0
+        while seen < (1 << n) - 1 {
+            sim.eval()
+            if try sim.peek("valid") == 1 {
+                let raw = try sim.peek("eps").wrapped(width: g.sampleType.width, signed: true).intValue!
+                hist[(raw + n) / 2] += 1
+                seen += 1
+            }
+            sim.tick()
+        }
+        var choose = [1]
+        for k in 1...n { choose.append(choose[k - 1] * (n - k + 1) / k) }
+        #expect(hist == [0] + choose.dropFirst())
+    }
+
+    /// Decimated output at n = 31: binomial by chi-square, no lag 1...64
+    /// autocorrelation beyond 4/sqrt(N), unit variance after scaling.
+    @Test func decimatedOutputLooksBinomialAndIndependent() throws {
+        let n = 31, count = 1 << 16
+        let xs = samples(try RLFGRNG(window: n, outputs: 1, decimate: true, seed: 11), count: count)
+        var hist = [Int](repeating: 0, count: n + 1)
+        for x in xs { hist[(x + n) / 2] += 1 }
+        let chi = Statistics.chiSquare(observed: hist, probabilities: binomial(n))
+        #expect(chi.p >= 1e-3, "chi-square p = \(chi.p)")
+        let z = xs.map { Double($0) / Double(n).squareRoot() }   // (2S − n)/sqrt(n)
+        let bound = 4 / Double(count).squareRoot()
+        #expect(abs(Statistics.mean(z)) <= bound)
+        #expect(abs(Statistics.variance(z) - 1) <= 4 * (2.0 / Double(count)).squareRoot())
+        for lag in 1...64 {
+            let r = Statistics.correlation(z, z, lag: lag)
+            #expect(abs(r) <= bound, "lag \(lag): r = \(r)")
+        }
     }
 }

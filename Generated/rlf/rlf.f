@@ -1,0 +1,1 @@
+rlf_grng_n127_k1_dec_s1.v
