@@ -70,25 +70,24 @@ extension ModuleBuilder {
     /// them from the bitstream). A reset does not restore them.
     public func memory(_ n: String, _ t: HWType, initial: [BigValue],
                        file: StaticString = #fileID, line: UInt = #line) -> MemoryHandle {
-        let loc = SourceLoc(file, line)
-        for (i, v) in initial.enumerated() where !t.canHold(raw: v) {
-            error(.widthMismatch, "memory '\(n)' initial word \(i) = \(v) does not fit \(t)", loc)
-            break
-        }
-        return makeMemory(n, t, depth: initial.count, initial: initial.map { $0.modPow2(t.width) }, loc)
+        preloaded("memory '\(n)' initial", n, t, initial, SourceLoc(file, line))
     }
 
     /// A ROM holding `contents` (numbers in `t`, scaled by its fraction bits).
     public func rom(_ n: String, _ t: HWType, contents: [BigValue],
                     file: StaticString = #fileID, line: UInt = #line) -> MemoryHandle {
-        let loc = SourceLoc(file, line)
-        for (i, v) in contents.enumerated() where !t.canHold(raw: v) {
-            error(.widthMismatch, "ROM '\(n)' word \(i) = \(v) does not fit \(t)", loc)
-            break
-        }
-        let h = makeMemory(n, t, depth: contents.count, initial: contents.map { $0.modPow2(t.width) }, loc)
+        let h = preloaded("ROM '\(n)'", n, t, contents, SourceLoc(file, line))
         memories[h.index].isROM = true
         return h
+    }
+
+    /// A memory with initial contents, each checked against `t`.
+    func preloaded(_ what: String, _ n: String, _ t: HWType, _ words: [BigValue], _ loc: SourceLoc) -> MemoryHandle {
+        for (i, v) in words.enumerated() where !t.canHold(raw: v) {
+            error(.widthMismatch, "\(what) word \(i) = \(v) does not fit \(t)", loc)
+            break
+        }
+        return makeMemory(n, t, depth: words.count, initial: words.map { $0.modPow2(t.width) }, loc)
     }
 
     func makeMemory(_ n: String, _ t: HWType, depth: Int, initial: [BigValue]?, _ loc: SourceLoc) -> MemoryHandle {
