@@ -180,3 +180,39 @@ import Sim
         }
     }
 }
+
+@Suite struct WallaceQuality {
+    /// Floor rounding in t breaks exact orthogonality; the pool's sum of
+    /// squares must stay near N over 10^6 transforms.
+    @Test func sumOfSquaresDriftIsBounded() throws {
+        var model = try WallaceModel(try WallaceGRNG(log2N: 10, seed: 1))
+        let start = model.sumOfSquares
+        #expect(abs(start / 1024 - 1) < 1e-6)
+        model.advancePool(1_000_000)
+        let drift = model.sumOfSquares / 1024 - 1
+        #expect(abs(drift) < 1e-4, "relative drift \(drift)")   // measured: 3.2e-6
+    }
+
+    /// Output samples at N = 2^16: normal by KS and Anderson-Darling, unit
+    /// moments, no lag 1...16 autocorrelation beyond 4/sqrt(N).
+    @Test func outputLooksNormal() throws {
+        var model = try WallaceModel(try WallaceGRNG(log2N: 10, seed: 1))
+        try model.reset()
+        var xs: [Double] = []
+        let count = 1 << 16
+        while xs.count < count {
+            if let s = model.cycle() { xs += s.map { Double($0) / Double(1 << 18) } }
+        }
+        let ks = Statistics.ks(xs, cdf: Statistics.normalCDF)
+        #expect(ks.scaled < 1.63, "sqrt(N)·D = \(ks.scaled)")
+        let ad = Statistics.andersonDarling(xs, cdf: Statistics.normalCDF)
+        #expect(ad < 3.857, "A² = \(ad)")
+        let bound = 4 / Double(count).squareRoot()
+        #expect(abs(Statistics.mean(xs)) <= bound)
+        #expect(abs(Statistics.variance(xs) - 1) <= 4 * (2.0 / Double(count)).squareRoot())
+        for lag in 1...16 {
+            let r = Statistics.correlation(xs, xs, lag: lag)
+            #expect(abs(r) <= bound, "lag \(lag): r = \(r)")
+        }
+    }
+}

@@ -86,12 +86,13 @@ struct Corrupted: Verifiable {
     }
 
     @Test(arguments: [
-        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf)"),
+        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf, wallace)"),
         (["emit", "--design", "lfsr", "--param", "seed=0"], "LFSR seed 0 is not allowed: an all-zero state never leaves zero"),
         (["emit", "--design", "lfsr", "--param", "degree=4", "--param", "seed=16"], "LFSR seed 16 does not fit 4 bits"),
         (["emit", "--design", "taus", "--param", "kind=taus99"], "parameter kind=taus99 is not allowed: expected taus88|taus113"),
         (["emit", "--design", "rlf", "--param", "n=200"], "parameter n=200 is out of range: expected an integer in 3...128"),
         (["emit", "--design", "rlf", "--param", "k=64"], "needs 8128 lanes; at most 4096"),
+        (["emit", "--design", "wallace", "--param", "log2n=3"], "parameter log2n=3 is out of range: expected an integer in 4...14"),
         (["emit", "--design", "lfsr", "--param", "degree=2"], "parameter degree=2 is out of range: expected an integer in 3...128"),
         (["emit", "--design", "pe", "--param", "gard=3"], "unknown parameter 'gard' for design 'pe'"),
         (["emit", "--design", "pe", "--param", "guard=99"], "parameter guard=99 is out of range: expected an integer in 0...32"),
@@ -136,7 +137,7 @@ struct Corrupted: Verifiable {
     }
 
     /// The same design emitted by two separate processes is byte-identical.
-    @Test(arguments: ["pe", "requant", "fifo", "lfsr", "taus", "rlf"])
+    @Test(arguments: ["pe", "requant", "fifo", "lfsr", "taus", "rlf", "wallace"])
     func emissionIsDeterministicAcrossProcesses(design: String) throws {
         let base = NSTemporaryDirectory() + "hwgen-det-\(ProcessInfo.processInfo.processIdentifier)-\(design)"
         defer { try? FileManager.default.removeItem(atPath: base) }

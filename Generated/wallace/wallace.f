@@ -1,0 +1,2 @@
+taus88_bf34dad_26e6076_e5906136.v
+wallace_grng_n1024_s1.v

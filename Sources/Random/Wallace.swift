@@ -1,0 +1,231 @@
+import Foundation
+import HDL
+
+/// Wallace Gaussian generator (Lee, Luk, Villasenor, Zhang, Leong 2005).
+///
+/// A pool of N = 2^a Gaussian values (24-bit, 18 fraction bits: ±32, which
+/// bounds any entry since the pool's sum of squares is N) lives in a RAM
+/// preloaded with N normal quantiles scaled so Σx² = N. Each cycle one
+/// orthogonal 4-point transform reads p, q, r, s and writes
+///     t = ((p + q) + (r + s)) >> 1            (floor)
+///     A0: p − t, t − q, t − r, t − s          (first half of a pass)
+///     A1: t − p, q − t, r − t, s − t          (second half)
+/// at addresses (start + j·stride) xor mask, j = 4i ... 4i+3 for step i, so a
+/// pass of N/4 steps touches every entry once. start, stride (forced odd) and
+/// mask come from one taus88 word per pass: bits 0.., a.., 2a.. of it.
+///
+/// Outputs are the four new values times G = c1 + c2·z (sum-of-squares
+/// correction, Howes & Thomas), c1 = (1 − 1/N)^(1/4), c2 = sqrt(1 − c1²),
+/// z = the first value the previous pass wrote. Fixed point: c1 and c2 are
+/// rounded to 20 fraction bits, G = c1 + c2·z is rounded half-even to
+/// SQ3.16, each output G·x half-even and saturated to the pool format.
+/// Four samples per cycle. The pool RAM has four read and four write ports
+/// (LUT RAM); a reset keeps the pool (it stays normalised) and restarts the
+/// pass; `valid` is low in reset and on the first cycle after it.
+public struct WallaceGRNG: Block {
+    public let log2N: Int
+    public let seed: UInt64
+
+    public static let sample = HWType(width: 24, signed: true, fraction: 18)
+    public static let gain = HWType(width: 19, signed: true, fraction: 16)
+    static let constFraction = 20
+
+    public var n: Int { 1 << log2N }
+
+    public init(log2N: Int = 10, seed: UInt64 = 1) throws {
+        guard (4...14).contains(log2N) else { throw RandomError("Wallace pool size must be 2^4...2^14, got 2^\(log2N)") }
+        self.log2N = log2N
+        self.seed = seed
+    }
+
+    public var moduleName: String { "wallace_grng_n\(n)_s\(seed)" }
+
+    /// c1, c2 as integers with 20 fraction bits.
+    public var constants: (c1: Int, c2: Int) {
+        let c1 = pow(1 - 1 / Double(n), 0.25)
+        let c2 = (1 - c1 * c1).squareRoot()
+        let scale = Double(1 << WallaceGRNG.constFraction)
+        return (Int((c1 * scale).rounded()), Int((c2 * scale).rounded()))
+    }
+
+    /// The address generator's seeds (taus88, from `seed`).
+    public var tausSeeds: [UInt32] {
+        var rng = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+        return TauswortheKind.taus88.components.map { c in
+            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17
+            let s = UInt32(truncatingIfNeeded: rng)
+            return s & c.mask == 0 ? s | (~c.mask &+ 1) : s
+        }
+    }
+
+    /// N normal quantiles Φ⁻¹((i + 1/2)/N), shuffled by `seed`, scaled so the
+    /// sum of squares is N, as raw 18-fraction-bit integers.
+    public var initialPool: [Int] {
+        func quantile(_ p: Double) -> Double {
+            var lo = -10.0, hi = 10.0
+            for _ in 0..<80 {
+                let mid = (lo + hi) / 2
+                if 0.5 * erfc(-mid / 2.0.squareRoot()) < p { lo = mid } else { hi = mid }
+            }
+            return (lo + hi) / 2
+        }
+        var xs = (0..<n).map { quantile((Double($0) + 0.5) / Double(n)) }
+        let ss = xs.reduce(0) { $0 + $1 * $1 }
+        let k = (Double(n) / ss).squareRoot()
+        xs = xs.map { $0 * k }
+        var rng = seed ^ 0xD1B5_4A32_D192_ED03
+        for i in stride(from: n - 1, to: 0, by: -1) {
+            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17
+            xs.swapAt(i, Int(rng % UInt64(i + 1)))
+        }
+        return xs.map { Int(($0 * Double(1 << WallaceGRNG.sample.fraction)).rounded()) }
+    }
+
+    public func build(_ m: ModuleBuilder) throws {
+        let a = log2N, steps = n / 4, t = WallaceGRNG.sample
+        m.describe("Wallace GRNG: pool of \(n) x \(t), 4 samples/cycle, A0/A1 transforms, sum-of-squares correction")
+        let pool = m.memory("pool", t, initial: initialPool.map { BigValue($0) })
+
+        // Nothing moves while reset is held (the RAM has no reset): a
+        // register that is 0 in reset and 1 from the cycle after gates it all.
+        let running = m.register("running", .bool, reset: 0)
+        running.assign(m.literal(1, .bool))
+
+        // Pass bookkeeping: step i within the pass, and the pass's addressing.
+        let step = m.register("step", .uint(a - 2), reset: 0)
+        let lastStep = (step == steps - 1) & running
+        let taus = try m.instance(try Tausworthe(.taus88, seeds: tausSeeds), name: "addr_rng")
+        taus.input("load").assign(m.literal(0, .bool))
+        taus.input("seed").assign(m.literal(0, .uint(96)))
+        taus.input("enable").assign(lastStep)
+        let u = taus.output("u")
+        // The pass word: the Tausworthe output at step 0, held for the pass
+        // (the generator advances on the pass's last step).
+        let word = m.register("pass_word", .uint(32), reset: 0)
+        let useWord = m.mux(step == 0, u, word)
+        m.when((step == 0) & running) { word.assign(u) }
+        let start = useWord.bits(a - 1, 0)
+        let strideOdd = m.cat(useWord.bits(2 * a - 1, a + 1), m.literal(1, .bool))
+        let maskBits = useWord.bits(3 * a - 1, 2 * a)
+
+        m.when(running) { step.assign(m.mux(lastStep, m.literal(0, .uint(a - 2)), step &+ 1)) }
+
+        // Addresses (start + j·stride) xor mask for j = 4·step + 0...3.
+        let j0 = m.cat(step, m.literal(0, .uint(2)))
+        var values: [Signal] = []
+        var addrs: [Signal] = []
+        for e in 0..<4 {
+            let j = (j0 | m.literal(e, .uint(a))).asUInt
+            let offset = (j * strideOdd).truncated(to: a)
+            let addr = ((start &+ offset) ^ maskBits).asUInt
+            addrs.append(addr)
+            values.append(pool.read(addr: addr, synchronous: false))
+        }
+        let (p, q, r, s) = (values[0], values[1], values[2], values[3])
+        let tt = ((p + q) + (r + s)) >> 1
+        let secondHalf = step.msb
+        let new0 = m.mux(secondHalf, tt - p, p - tt)
+        let new1 = m.mux(secondHalf, q - tt, tt - q)
+        let new2 = m.mux(secondHalf, r - tt, tt - r)
+        let new3 = m.mux(secondHalf, s - tt, tt - s)
+        // |x| ≤ sqrt(Σx²) ≈ sqrt(N) ≤ 32 keeps these in range; saturate anyway.
+        let news = [new0, new1, new2, new3].map { $0.cast(to: t, rounding: .truncate, overflow: .saturate) }
+        for e in 0..<4 {
+            pool.write(addr: addrs[e], data: news[e], enable: running)
+        }
+
+        // Sum-of-squares correction: G from the first value of the previous pass.
+        let (c1, c2) = constants
+        let z = m.register("z", t, reset: 0)
+        let gain = m.register("gain", WallaceGRNG.gain, reset: 1)
+        m.when((step == 0) & running) { z.assign(news[0]) }
+        let cf = WallaceGRNG.constFraction
+        let c1s = m.literal(raw: BigValue(c1), HWType(width: cf + 2, signed: true, fraction: cf))
+        let c2s = m.literal(raw: BigValue(c2), HWType(width: cf + 2, signed: true, fraction: cf))
+        let gNext = (c1s + c2s * z).cast(to: WallaceGRNG.gain, rounding: .halfEven, overflow: .saturate)
+        m.when(lastStep) { gain.assign(gNext) }
+        let outs = news.map { (gain * $0).cast(to: t, rounding: .halfEven, overflow: .saturate) }
+        m.output("valid", running)
+        m.output("eps", m.cat(outs.reversed()))
+    }
+}
+
+/// The generator in software: Int pool, the taus88 model, the same steps,
+/// roundings from `FixedValue` (checked against exact rationals).
+public struct WallaceModel {
+    public let g: WallaceGRNG
+    public private(set) var pool: [Int]
+    var taus: TauswortheModel
+    var step = 0, word: UInt32 = 0, z = 0, gain = 1 << 16
+    public private(set) var running = false
+
+    public init(_ g: WallaceGRNG) throws {
+        self.g = g
+        pool = g.initialPool
+        taus = TauswortheModel(try Tausworthe(.taus88, seeds: g.tausSeeds))
+    }
+
+    /// Reset: the pool stays; the pass and the address generator restart.
+    public mutating func reset() throws {
+        taus = TauswortheModel(try Tausworthe(.taus88, seeds: g.tausSeeds))
+        step = 0; word = 0; z = 0; gain = 1 << 16
+        running = false
+    }
+
+    static func saturate(_ v: Int) -> Int { min(max(v, -(1 << 23)), (1 << 23) - 1) }
+
+    /// One cycle: the four samples shown (raw, 18 fraction bits; nil on the
+    /// idle cycle after reset), then the edge.
+    public mutating func cycle() -> [Int]? {
+        guard running else {
+            running = true
+            return nil
+        }
+        let lastStep = step == g.n / 4 - 1
+        let zBefore = z
+        let news = transform()
+        let outs = news.map {
+            FixedValue.cast(raw: BigValue(gain) * BigValue($0), fromFraction: 34, to: WallaceGRNG.sample,
+                            rounding: .halfEven, overflow: .saturate).raw.intValue!
+        }
+        if lastStep {
+            // The next pass's gain, from the first value of this one.
+            let (c1, c2) = g.constants
+            gain = FixedValue.cast(raw: (BigValue(c1) << 18) + BigValue(c2) * BigValue(zBefore), fromFraction: 38,
+                                   to: WallaceGRNG.gain, rounding: .halfEven, overflow: .saturate).raw.intValue!
+        }
+        return outs
+    }
+
+    /// `count` transforms without producing outputs (for long pool studies).
+    public mutating func advancePool(_ count: Int) {
+        for _ in 0..<count { _ = transform() }
+    }
+
+    /// One transform on the pool (the edge of a running cycle, minus the gain).
+    mutating func transform() -> [Int] {
+        let a = g.log2N, n = g.n, steps = n / 4
+        let w = step == 0 ? taus.output : word
+        let start = Int(w) & (n - 1)
+        let stride = (Int(w >> UInt32(a)) & (n - 1)) | 1
+        let mask = Int(w >> UInt32(2 * a)) & (n - 1)
+        let addrs = (0..<4).map { e in ((start + (4 * step + e) * stride) & (n - 1)) ^ mask }
+        let (p, q, r, s) = (pool[addrs[0]], pool[addrs[1]], pool[addrs[2]], pool[addrs[3]])
+        let t = (p + q + r + s) >> 1
+        let second = step >= steps / 2
+        let news = (second ? [t - p, q - t, r - t, s - t] : [p - t, t - q, t - r, t - s]).map(WallaceModel.saturate)
+        for e in 0..<4 { pool[addrs[e]] = news[e] }
+        if step == steps - 1 { taus.step() }
+        if step == 0 {
+            word = taus.output
+            z = news[0]
+        }
+        step = step == steps - 1 ? 0 : step + 1
+        return news
+    }
+
+    /// Σx² of the pool, in units of 1 (the raw values carry 18 fraction bits).
+    public var sumOfSquares: Double {
+        pool.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(1 << 36)
+    }
+}
