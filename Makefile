@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
+.PHONY: all build deps pydeps grng-gates emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
 
 all: build
 
@@ -46,7 +46,7 @@ emit: build
 verify: build
 	$(HWGEN) verify --design $(DESIGN) $(param_flags) --vectors $(VECTORS) --engine $(ENGINE)
 
-test: build swift-test verify-all lint-generated check-generated fuzz-smoke
+test: build swift-test verify-all lint-generated check-generated fuzz-smoke grng-gates
 	@echo "make test: all checks passed"
 
 swift-test: build pydeps
@@ -62,6 +62,13 @@ verify-all: build
 	    $(HWGEN) verify --design $$design $$flags --vectors $(VECTORS) --engine $$engine 2>/dev/null; \
 	  done; \
 	done
+
+# The GRNG acceptance gates of shared/specs/grng-vibnn.md at N = 2^20 and
+# 32 seeds, on the bit-exact models (release build: about a minute).
+grng-gates: deps
+	swift build -c release --product hwgen
+	.build/release/hwgen report --design grng --param kind=rlf
+	.build/release/hwgen report --design grng --param kind=wallace --svg .build/wallace-histogram.svg
 
 # Differential fuzzing: random modules in Verilator and the Swift engine.
 # Failures are shrunk and saved under Tests/VerificationTests/FuzzRegressions.

@@ -15,8 +15,9 @@ struct Hwgen: ParsableCommand {
           hwgen emit --design pe --param data_frac=12 --param rounding=half-up -o out/pe
           hwgen verify --design pe --vectors 100000 --seed 7
           hwgen verify --design requant --param overflow=wrap --trace requant.vcd
+          hwgen report --design grng --param kind=wallace --svg wallace.svg
         """,
-        subcommands: [List.self, Emit.self, Verify.self])
+        subcommands: [List.self, Emit.self, Verify.self, Report.self])
 }
 
 /// Options shared by commands that pick a design.
@@ -176,5 +177,64 @@ struct Verify: ParsableCommand {
         }
         print(r.summary)
         if !r.passed { throw ExitCode(1) }
+    }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Statistics of a Gaussian generator against the spec's acceptance gates.",
+        discussion: """
+        Draws samples from the generator's bit-exact model (the one 'hwgen verify'
+        checks the Verilog against) and prints each gate: chi-square against the
+        exact target, KS and Anderson-Darling (Wallace), moments, tail counts,
+        autocorrelation per lane (lags 1...64), cross-lane correlation (lags
+        0...8), and the two-level check over 32 seeds. Exits 1 if a gate fails.
+        Examples:
+          hwgen report --design grng --param kind=rlf
+          hwgen report --design grng --param kind=wallace --svg wallace.svg
+          hwgen report --design rlf --param n=63 --samples 65536
+        """)
+
+    @OptionGroup var options: DesignOptions
+
+    @Option(help: "Samples for the one-level gates (the spec's CI figure is 2^20).")
+    var samples: Int = 1 << 20
+
+    @Option(help: "Seeds for the two-level check.")
+    var seeds: Int = 32
+
+    @Option(help: "Samples per seed in the two-level check.")
+    var perSeed: Int = 1 << 16
+
+    @Option(help: "Write an SVG histogram of the samples against the target density.")
+    var svg: String?
+
+    func validate() throws {
+        guard (1_000...(1 << 26)).contains(samples) else { throw ValidationError("--samples must be in 1000...67108864, got \(samples)") }
+        guard (2...1000).contains(seeds) else { throw ValidationError("--seeds must be in 2...1000, got \(seeds)") }
+        guard (1_000...(1 << 24)).contains(perSeed) else { throw ValidationError("--per-seed must be in 1000...16777216, got \(perSeed)") }
+    }
+
+    func run() throws {
+        let report = try GRNGReport.make(design: options.design, params: options.params)
+        if let path = svg, !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw ToolError("cannot write the SVG file \(path)")
+        }
+        let log = { (line: String) in FileHandle.standardError.write(Data("hwgen: \(line)\n".utf8)) }
+        let ir = try Elaborator.elaborate(report.block)
+        let (regs, mem) = ir.stateBits
+        print("generator \(ir.name): \(report.samplesPerCycle) sample(s)/cycle, \(mem) RAM bits, \(regs) register bits")
+        let (rows, xs) = try report.gates(samples: samples, seeds: seeds, perSeed: perSeed, progress: log)
+        let width = (rows.map(\.name.count).max() ?? 10) + 2
+        for r in rows {
+            print("\(r.name.padding(toLength: width, withPad: " ", startingAt: 0))\(r.value.padding(toLength: 12, withPad: " ", startingAt: 0))\(r.bound.padding(toLength: 18, withPad: " ", startingAt: 0))\(r.pass ? "PASS" : "FAIL")")
+        }
+        if let path = svg {
+            try AtomicFiles.write(report.svg(xs, title: "\(ir.name): \(xs.count) samples"), to: path)
+            print("wrote \(path)")
+        }
+        let failed = rows.filter { !$0.pass }.count
+        print(failed == 0 ? "PASS all \(rows.count) gates" : "FAIL \(failed) of \(rows.count) gates")
+        if failed > 0 { throw ExitCode(1) }
     }
 }
