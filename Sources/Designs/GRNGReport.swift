@@ -9,9 +9,11 @@ import Verification
 public struct GRNGReport {
     public enum Generator {
         case rlf(RLFGRNG)
-        case wallace(WallaceGRNG)
+        case wallace(WallaceGRNG, banks: Int)
     }
     public let generator: Generator
+    /// The hardware the samples stand for (the design's top block).
+    public let block: any Block
 
     /// One gate: its value, what it must satisfy, and whether it does.
     public struct Row {
@@ -35,16 +37,9 @@ public struct GRNGReport {
         }
         let entry = try Registry.find(design)
         switch try entry.instantiate(rest) {
-        case let d as RLFDesign: return GRNGReport(generator: .rlf(d.grng))
-        case let d as WallaceDesign: return GRNGReport(generator: .wallace(d.grng))
+        case let d as RLFDesign: return GRNGReport(generator: .rlf(d.grng), block: d.top)
+        case let d as WallaceDesign: return GRNGReport(generator: .wallace(d.grng, banks: d.banks.banks.count), block: d.top)
         default: throw ParamError("design '\(design)' has no statistics report (reports: grng, rlf, wallace)")
-        }
-    }
-
-    public var block: any Block {
-        switch generator {
-        case .rlf(let g): return g
-        case .wallace(let g): return g
         }
     }
 
@@ -52,7 +47,7 @@ public struct GRNGReport {
     public var samplesPerCycle: Int {
         switch generator {
         case .rlf(let g): return g.outputs
-        case .wallace: return 4
+        case .wallace(_, let banks): return 4 * banks
         }
     }
 
@@ -76,13 +71,14 @@ public struct GRNGReport {
                 }
                 model.step(load: false, seedWord: .zero)
             }
-        case .wallace(let g0):
-            var model = try WallaceModel(try WallaceGRNG(log2N: g0.log2N, seed: seed))
-            try model.reset()
+        case .wallace(let g0, let banks):
+            var models = try (0..<banks).map { try WallaceModel(try WallaceGRNG(log2N: g0.log2N, seed: seed &+ UInt64($0))) }
+            for b in models.indices { try models[b].reset() }
             var made = 0
             while made < count {
-                guard let s = model.cycle() else { continue }
-                for (q, v) in s.enumerated() { out[q].append(Double(v) / Double(1 << 18)) }
+                let perBank = models.indices.map { models[$0].cycle() }
+                guard perBank.allSatisfy({ $0 != nil }) else { continue }
+                for (q, v) in perBank.flatMap({ $0! }).enumerated() { out[q].append(Double(v) / Double(1 << 18)) }
                 made += lanes
             }
         }
@@ -144,7 +140,7 @@ public struct GRNGReport {
     public var reach: Double {
         switch generator {
         case .rlf(let g): return Double(g.n).squareRoot()
-        case .wallace(let g): return min(32, Double(g.n).squareRoot())   // format bound and Σx² = N
+        case .wallace(let g, _): return min(32, Double(g.n).squareRoot())   // format bound and Σx² = N
         }
     }
 

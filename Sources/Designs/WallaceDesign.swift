@@ -5,26 +5,29 @@ import Verification
 /// `wallace`: the Wallace GRNG (4 samples/cycle) against its model.
 public struct WallaceDesign: Verifiable {
     public let grng: WallaceGRNG
+    public let banks: WallaceBanks
 
     static let specs: [ParamSpec] = [
         .int("log2n", 10, 4...14, "pool size N = 2^log2n"),
         .int("seed", 1, 0...Int.max, "shuffles the initial pool and seeds the taus88 address generator"),
+        .int("banks", 1, 1...64, "independent pools (bank b seeded seed+b): 4*banks samples/cycle"),
     ]
 
     public static let entry = DesignEntry(
         name: "wallace", summary: "Wallace GRNG: pool RAM, orthogonal 4-point transforms, sum-of-squares correction, 4 samples/cycle",
-        params: specs, testParams: [["log2n=4"], ["log2n=6", "seed=7"], ["log2n=8", "seed=3"]],
+        params: specs, testParams: [["log2n=4"], ["log2n=6", "seed=7"], ["log2n=8", "seed=3"], ["log2n=5", "banks=3"]],
         make: { p in try WallaceDesign(p) })
 
     init(_ p: ParamValues) throws {
         do {
             grng = try WallaceGRNG(log2N: p.int("log2n"), seed: UInt64(p.int("seed")))
+            banks = try WallaceBanks(banks: p.int("banks"), log2N: p.int("log2n"), seed: UInt64(p.int("seed")))
         } catch let e as RandomError {
             throw ParamError(e.description)
         }
     }
 
-    public var top: any Block { grng }
+    public var top: any Block { banks.banks.count == 1 ? grng : banks }
     public var validPort: String? { "valid" }
     public var dataPorts: [String] { ["eps"] }
     public var latency: Int { 1 }
@@ -38,10 +41,13 @@ public struct WallaceDesign: Verifiable {
     }
 
     public func expected(_ stim: Stimulus) -> [Transaction] {
-        guard var model = try? WallaceModel(grng) else { return [] }
-        try? model.reset()
+        guard var models = try? banks.banks.map({ try WallaceModel($0) }) else { return [] }
+        for i in models.indices { try? models[i].reset() }
         return stim.cycles.indices.compactMap { c in
-            guard let samples = model.cycle() else { return nil }
+            // Every bank steps every cycle; all are idle on the same cycle.
+            let perBank = models.indices.map { models[$0].cycle() }
+            guard perBank.allSatisfy({ $0 != nil }) else { return nil }
+            let samples = perBank.flatMap { $0! }
             let word = samples.enumerated().reduce(BigValue.zero) {
                 $0 + (BigValue($1.element).modPow2(24) << (24 * $1.offset))
             }

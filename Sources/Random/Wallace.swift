@@ -229,3 +229,29 @@ public struct WallaceModel {
         pool.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(1 << 36)
     }
 }
+
+/// `banks` independent Wallace pools side by side (seeds seed, seed+1, ...):
+/// 4·banks samples per cycle, bank b's in bits 96b ... 96b+95 of `eps`.
+public struct WallaceBanks: Block {
+    public let banks: [WallaceGRNG]
+
+    public init(banks: Int, log2N: Int = 10, seed: UInt64 = 1) throws {
+        guard (1...64).contains(banks) else { throw RandomError("Wallace banks must be 1...64, got \(banks)") }
+        self.banks = try (0..<banks).map { try WallaceGRNG(log2N: log2N, seed: seed &+ UInt64($0)) }
+    }
+
+    public var moduleName: String { "wallace_banks\(banks.count)_n\(banks[0].n)_s\(banks[0].seed)" }
+
+    public func build(_ m: ModuleBuilder) throws {
+        m.describe("\(banks.count) Wallace pools of \(banks[0].n) values: \(4 * banks.count) samples/cycle")
+        var outs: [Signal] = []
+        var valid: Signal? = nil
+        for (b, g) in banks.enumerated() {
+            let u = try m.instance(g, name: "bank\(b)")
+            outs.append(u.output("eps"))
+            valid = valid ?? u.output("valid")
+        }
+        m.output("valid", valid!)
+        m.output("eps", m.cat(outs.reversed()))
+    }
+}
