@@ -61,8 +61,10 @@ public struct Generator {
         if chance(30) {
             let t = type()
             let depthWords = pick([2, 4, 8, 16, 32])
-            let rom = chance(30) ? (0..<depthWords).map { _ in hex(t.width) } : nil
-            memories.append(Mem(type: t, depth: depthWords, rom: rom, writes: []))
+            let contents = chance(45) ? (0..<depthWords).map { _ in hex(t.width) } : nil
+            // With contents: a ROM, or a RAM preloaded with them.
+            memories.append(Mem(type: t, depth: depthWords, rom: contents,
+                                writable: contents != nil && chance(40) ? true : nil, writes: []))
         }
 
         var count = inputs.count + registers.count
@@ -74,7 +76,7 @@ public struct Generator {
         var r = Recipe(name: name, inputs: inputs, registers: registers, memories: memories, children: children,
                        steps: steps, outputs: [], note: nil)
         for k in r.registers.indices { r.registers[k].next = statements(count, depth: 0) }
-        for k in r.memories.indices where r.memories[k].rom == nil {
+        for k in r.memories.indices where !r.memories[k].isROM {
             r.memories[k].writes = (0..<int(1...2)).map { _ in
                 MemWrite(addr: operand(count), data: operand(count), enable: operand(count))
             }

@@ -38,8 +38,11 @@ public struct Register: Codable, Hashable, Sendable {
 public struct Mem: Codable, Hashable, Sendable {
     public var type: FuzzType
     public var depth: Int
-    /// ROM contents (raw hex words); nil for a RAM.
+    /// Initial contents (raw hex words): a ROM, or with `writable` a
+    /// preloaded RAM; nil for a RAM starting at zero.
     public var rom: [String]?
+    public var writable: Bool?
+    var isROM: Bool { rom != nil && writable != true }
     public var writes: [MemWrite]
 }
 

@@ -42,7 +42,7 @@ public struct RecipeBlock: Block {
                 let words = (0..<depth).map { i in
                     (BigValue(i < rom.count ? rom[i] : "0", radix: 16) ?? .zero).wrapped(width: t.width, signed: t.isSigned)
                 }
-                mems.append(m.rom("mem\(k)", t, contents: words))
+                mems.append(mem.isROM ? m.rom("mem\(k)", t, contents: words) : m.memory("mem\(k)", t, initial: words))
             } else {
                 mems.append(m.memory("mem\(k)", t, depth: depth))
             }
@@ -74,7 +74,7 @@ public struct RecipeBlock: Block {
         for (k, reg) in r.registers.enumerated() {
             if reg.next.isEmpty { regs[k].assign(regs[k]) } else { run(reg.next, regs[k], false) }
         }
-        for (k, mem) in r.memories.enumerated() where mem.rom == nil {
+        for (k, mem) in r.memories.enumerated() where !mem.isROM {
             let h = mems[k]
             for w in mem.writes {
                 h.write(addr: fit(v(w.addr), .uint(h.addressWidth)), data: fit(v(w.data), h.type), enable: cond(v(w.enable)))

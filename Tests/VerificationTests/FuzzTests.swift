@@ -38,11 +38,13 @@ func trace(_ r: Recipe, cycles: Int, seed: UInt64) throws -> [[BigValue]] {
     /// every operator, casts, whens, registers of both resets, memories, children.
     @Test func coversTheLanguage() throws {
         var widths = Set<Int>(), ops = Set<String>(), kinds = Set<String>()
-        var asyncRegs = 0, syncRegs = 0, roms = 0, rams = 0, nested = 0
+        var asyncRegs = 0, syncRegs = 0, roms = 0, rams = 0, preloaded = 0, nested = 0
         func walk(_ r: Recipe) {
             r.inputs.forEach { widths.insert($0.width) }
             for reg in r.registers where reg.reset != nil { if reg.async { asyncRegs += 1 } else { syncRegs += 1 } }
-            for m in r.memories { if m.rom == nil { rams += 1 } else { roms += 1 } }
+            for m in r.memories {
+                if m.rom == nil { rams += 1 } else if m.writable == true { preloaded += 1 } else { roms += 1 }
+            }
             if !r.children.isEmpty { nested += 1 }
             for s in r.steps {
                 kinds.insert(String(describing: s).prefix { $0 != "(" }.description)
@@ -58,7 +60,7 @@ func trace(_ r: Recipe, cycles: Int, seed: UInt64) throws -> [[BigValue]] {
         #expect(ops.isSuperset(of: UnOp.allCases.map(\.rawValue)))
         #expect(ops.isSuperset(of: Rounding.allCases.flatMap { r in Overflow.allCases.map { "\(r.rawValue)/\($0.rawValue)" } }))
         #expect(kinds.count == 15, "\(kinds.sorted())")   // every Step kind but pass
-        #expect(asyncRegs > 50 && syncRegs > 50 && roms > 10 && rams > 10 && nested > 50)
+        #expect(asyncRegs > 50 && syncRegs > 50 && roms > 10 && rams > 10 && preloaded > 10 && nested > 50)
     }
 
     /// Shrinking must not change what a module computes, only drop what
