@@ -8,7 +8,7 @@ public struct WallaceDesign: Verifiable {
     public let banks: WallaceBanks
 
     static let specs: [ParamSpec] = [
-        .int("log2n", 10, 4...14, "pool size N = 2^log2n"),
+        .int("log2n", 10, 4...10, "pool size N = 2^log2n (start, stride and mask share one 32-bit word)"),
         .int("seed", 1, 0...Int.max, "shuffles the initial pool and seeds the taus88 address generator"),
         .int("banks", 1, 1...64, "independent pools (bank b seeded seed+b): 4*banks samples/cycle"),
     ]

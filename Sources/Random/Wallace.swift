@@ -33,7 +33,8 @@ public struct WallaceGRNG: Block {
     public var n: Int { 1 << log2N }
 
     public init(log2N: Int = 10, seed: UInt64 = 1) throws {
-        guard (4...14).contains(log2N) else { throw RandomError("Wallace pool size must be 2^4...2^14, got 2^\(log2N)") }
+        // start, stride and mask take 3·log2N bits of one 32-bit taus88 word.
+        guard (4...10).contains(log2N) else { throw RandomError("Wallace pool size must be 2^4...2^10, got 2^\(log2N)") }
         self.log2N = log2N
         self.seed = seed
     }

@@ -35,3 +35,25 @@ let allTestSets: [(String, [String])] = Registry.designs.flatMap { d in ([[]] + 
         #expect(vcd.contains("$enddefinitions $end") && vcd.contains(" in_data [15:0] $end") && vcd.contains("#10"))
     }
 }
+
+/// Every integer parameter at both ends of its range, the others at their
+/// defaults: the design either elaborates or refuses with a one-line
+/// parameter error, never with an elaboration error or a trap.
+@Suite struct ParameterExtremes {
+    @Test(arguments: Registry.designs.map(\.name))
+    func extremesElaborateOrAreRefused(design: String) throws {
+        let entry = try #require(Registry.designs.first { $0.name == design })
+        for spec in entry.params {
+            guard case .int(let range) = spec.kind else { continue }
+            for v in [range.lowerBound, range.upperBound] {
+                let d: any Verifiable
+                do {
+                    d = try entry.instantiate(["\(spec.name)=\(v)"])
+                } catch is ParamError {
+                    continue
+                }
+                #expect(throws: Never.self, "\(design) \(spec.name)=\(v)") { _ = try Elaborator.elaborate(d.top) }
+            }
+        }
+    }
+}

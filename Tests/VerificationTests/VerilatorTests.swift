@@ -92,7 +92,7 @@ struct Corrupted: Verifiable {
         (["emit", "--design", "taus", "--param", "kind=taus99"], "parameter kind=taus99 is not allowed: expected taus88|taus113"),
         (["emit", "--design", "rlf", "--param", "n=200"], "parameter n=200 is out of range: expected an integer in 3...128"),
         (["emit", "--design", "rlf", "--param", "k=64"], "needs 8128 lanes; at most 4096"),
-        (["emit", "--design", "wallace", "--param", "log2n=3"], "parameter log2n=3 is out of range: expected an integer in 4...14"),
+        (["emit", "--design", "wallace", "--param", "log2n=3"], "parameter log2n=3 is out of range: expected an integer in 4...10"),
         (["report", "--design", "pe"], "design 'pe' has no statistics report (reports: grng, rlf, wallace)"),
         (["report", "--design", "grng", "--param", "kind=box"], "parameter kind=box is not allowed: expected rlf|wallace"),
         (["report", "--design", "grng", "--samples", "10"], "--samples must be in 1000...67108864"),
