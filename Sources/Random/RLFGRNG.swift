@@ -52,13 +52,8 @@ public struct RLFGRNG: Block {
 
     /// Initial windows: lane j's bits at positions 0..<n, never all zero.
     public var initialWindows: [[Bool]] {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-        func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
+        var rng = XorShift64(state: seed &* 0x9E37_79B9_7F4A_7C15 | 1)
+        func next() -> UInt64 { rng.next() }
         return (0..<lanes).map { _ in
             var w = (0..<n).map { _ in next() & 1 == 1 }
             if !w.contains(true) { w[0] = true }

@@ -51,10 +51,9 @@ public struct WallaceGRNG: Block {
 
     /// The address generator's seeds (taus88, from `seed`).
     public var tausSeeds: [UInt32] {
-        var rng = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+        var rng = XorShift64(state: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1)
         return TauswortheKind.taus88.components.map { c in
-            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17
-            let s = UInt32(truncatingIfNeeded: rng)
+            let s = UInt32(truncatingIfNeeded: rng.next())
             return s & c.mask == 0 ? s | (~c.mask &+ 1) : s
         }
     }
@@ -74,10 +73,9 @@ public struct WallaceGRNG: Block {
         let ss = xs.reduce(0) { $0 + $1 * $1 }
         let k = (Double(n) / ss).squareRoot()
         xs = xs.map { $0 * k }
-        var rng = seed ^ 0xD1B5_4A32_D192_ED03
+        var rng = XorShift64(state: seed ^ 0xD1B5_4A32_D192_ED03)
         for i in stride(from: n - 1, to: 0, by: -1) {
-            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17
-            xs.swapAt(i, Int(rng % UInt64(i + 1)))
+            xs.swapAt(i, Int(rng.next() % UInt64(i + 1)))
         }
         return xs.map { Int(($0 * Double(1 << WallaceGRNG.sample.fraction)).rounded()) }
     }
