@@ -21,10 +21,7 @@ public struct TauswortheDesign: Verifiable {
     /// (degenerate) masked state.
     public static func seeds(_ kind: TauswortheKind, from seed: UInt64) -> [UInt32] {
         var rng = SplitMix64(seed: seed)
-        return kind.components.map { c in
-            let s = UInt32(truncatingIfNeeded: rng.next())
-            return s & c.mask == 0 ? s | (~c.mask &+ 1) : s
-        }
+        return kind.components.indices.map { kind.usableSeed(UInt32(truncatingIfNeeded: rng.next()), component: $0) }
     }
 
     init(_ p: ParamValues) throws {

@@ -139,7 +139,7 @@ public struct Campaign {
         sim.reset()
         for c in 0..<cycles {
             let row = sim.inputs.map { rng.bits($0.width) }
-            for (i, v) in row.enumerated() { sim.setInput(i, v.words(count: wordCount(sim.inputs[i].width))) }
+            for (i, v) in row.enumerated() { sim.setInput(i, v) }
             stim.cycles.append(row)
             sim.eval()
             expect.append(Transaction(cycle: c, values: sim.outputs.map { BigValue(words: sim.words($0)) }))
@@ -163,5 +163,3 @@ public struct Campaign {
         return failures
     }
 }
-
-func wordCount(_ bits: Int) -> Int { (bits + 63) / 64 }

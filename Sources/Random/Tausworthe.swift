@@ -19,6 +19,15 @@ public enum TauswortheKind: String, Sendable, CaseIterable {
     }
 }
 
+extension TauswortheKind {
+    /// `s` for component `i`, or with its lowest masked bit set when its
+    /// masked bits are all zero (a degenerate component never leaves zero).
+    public func usableSeed(_ s: UInt32, component i: Int) -> UInt32 {
+        let mask = components[i].mask
+        return s & mask == 0 ? s | (~mask &+ 1) : s
+    }
+}
+
 /// The generator in hardware. Ports: `enable` (advance), `load` + `seed`
 /// (component i in bits 32i+31...32i; a component whose masked bits are all
 /// zero, which would make it degenerate, takes its reset seed instead), `u`.

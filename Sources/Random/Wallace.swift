@@ -52,9 +52,8 @@ public struct WallaceGRNG: Block {
     /// The address generator's seeds (taus88, from `seed`).
     public var tausSeeds: [UInt32] {
         var rng = XorShift64(state: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1)
-        return TauswortheKind.taus88.components.map { c in
-            let s = UInt32(truncatingIfNeeded: rng.next())
-            return s & c.mask == 0 ? s | (~c.mask &+ 1) : s
+        return TauswortheKind.taus88.components.indices.map {
+            TauswortheKind.taus88.usableSeed(UInt32(truncatingIfNeeded: rng.next()), component: $0)
         }
     }
 

@@ -101,6 +101,17 @@ public final class Simulator {
     /// Sets input port number `index` from its words (least significant first).
     public func setInput(_ index: Int, _ words: [UInt64]) { set(program.inputs[index], words) }
 
+    /// Sets input port number `index` to the raw bits of `value`.
+    public func setInput(_ index: Int, _ value: BigValue) {
+        let s = program.inputs[index]
+        set(s, value.words(count: Wide.words(s.width)))
+    }
+
+    /// Whether output/signal `s` holds the raw bits of `value`.
+    public func matches(_ s: SignalInfo, _ value: BigValue) -> Bool {
+        matches(s, value.modPow2(s.width).words(count: Wide.words(s.width)))
+    }
+
     func set(_ s: SignalInfo, _ words: [UInt64]) {
         settled = false
         let n = Wide.words(s.width)

@@ -15,7 +15,7 @@ func trace(_ r: Recipe, cycles: Int, seed: UInt64) throws -> [[BigValue]] {
     sim.reset()
     var out: [[BigValue]] = []
     for _ in 0..<cycles {
-        for (i, input) in sim.inputs.enumerated() { sim.setInput(i, rng.bits(input.width).words(count: (input.width + 63) / 64)) }
+        for (i, input) in sim.inputs.enumerated() { sim.setInput(i, rng.bits(input.width)) }
         sim.eval()
         out.append(sim.outputs.map { BigValue(words: sim.words($0)) })
         sim.tick()
