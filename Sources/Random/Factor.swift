@@ -1,4 +1,5 @@
 import HDL
+import Synchronization
 
 /// Prime factors of 2^n − 1, the order of GF(2^n)*: what decides whether a
 /// polynomial of degree n is primitive.
@@ -7,11 +8,12 @@ import HDL
 /// smaller ones are divided out first and only the remaining (primitive)
 /// part needs Pollard's rho; for n ≤ 128 its factors are small enough.
 public enum MersenneFactors {
-    nonisolated(unsafe) static var cache: [Int: [BigValue]] = [:]
+    // Shared by every caller; tests run in parallel, so it sits behind a lock.
+    static let cache = Mutex<[Int: [BigValue]]>([:])
 
     /// The distinct primes dividing 2^n − 1, ascending.
     public static func primes(_ n: Int) -> [BigValue] {
-        if let c = cache[n] { return c }
+        if let c = cache.withLock({ $0[n] }) { return c }
         var primes = Set<BigValue>()
         var rest = BigValue.pow2(n) - .one
         for d in 1..<n where n % d == 0 {
@@ -22,7 +24,7 @@ public enum MersenneFactors {
         }
         for q in factor(rest) { primes.insert(q) }
         let out = primes.sorted()
-        cache[n] = out
+        cache.withLock { $0[n] = out }
         return out
     }
 

@@ -1,15 +1,19 @@
+import Synchronization
+
 /// A primitive polynomial for each degree 3...128, found by search and
 /// checked with `Polynomial.isPrimitive` (nothing copied from a table): the
 /// first primitive trinomial x^n + x^k + 1 (smallest k), else the first
 /// pentanomial x^n + x^a + x^b + x^c + 1 in (a, b, c) order.
 public enum PrimitivePolynomials {
-    nonisolated(unsafe) static var found: [Int: Polynomial] = [:]
+    // Shared by every caller; tests run in parallel, so it sits behind a lock
+    // (an unguarded dictionary here crashed CI).
+    static let found = Mutex<[Int: Polynomial?]>([:])
 
     public static let degrees = 3...128
 
     public static func polynomial(degree n: Int) -> Polynomial? {
         guard degrees.contains(n) else { return nil }
-        if let p = found[n] { return p }
+        if let p = found.withLock({ $0[n] }) { return p }
         var result: Polynomial? = nil
         for k in 1..<n {
             let p = Polynomial([n, k, 0])
@@ -25,7 +29,7 @@ public enum PrimitivePolynomials {
                 }
             }
         }
-        found[n] = result
+        found.withLock { $0[n] = result }
         return result
     }
 }
