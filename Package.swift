@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Sim", dependencies: ["HDL"]),
         .target(name: "Blocks", dependencies: ["HDL"]),
         .target(name: "Random", dependencies: ["HDL"]),
-        .target(name: "NN", dependencies: ["HDL"]),
+        .target(name: "NN", dependencies: ["HDL", "Random"]),
         .target(name: "Verification", dependencies: ["HDL", "Sim"]),
         .target(name: "Designs", dependencies: ["HDL", "Blocks", "NN", "Random", "Verification"]),
         .executableTarget(name: "hwgen", dependencies: [

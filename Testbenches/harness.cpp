@@ -159,10 +159,23 @@ int main(int argc, char** argv) {
         ++mismatches;
     };
 
-    long cycles = (long)stim.size();
-    for (long c = 0; c < cycles; ++c) {
+    // HWGEN_TX_CYCLES set: print the cycle of every transaction (reports
+    // measure latency and throughput from them).
+    const bool logTransactions = getenv("HWGEN_TX_CYCLES") != nullptr;
+    // Row r of the stimulus is applied on cycle c; a row offering a held
+    // input (HWGEN_HOLD: valid high, ready low) is applied again next cycle.
+    // A design that never takes its input stops the run after a bound.
+    const long rows = (long)stim.size();
+    const long limit = 64 * rows + 1000000;
+    long cycles = 0;
+    for (long c = 0, r = 0; r < rows; ++c) {
+        if (c >= limit) {
+            report(c, "(stall)", "input taken", "held for " + std::to_string(limit) + " cycles");
+            break;
+        }
+        cycles = c + 1;
         size_t col = 0;
-        const auto& row = stim[c];
+        const auto& row = stim[r];
 #define SET_INPUT(name, width) put(dut.name, parseHex(col < row.size() ? row[col] : "0", width)); ++col;
         HWGEN_INPUTS(SET_INPUT)
 #if HWGEN_HAS_CLK
@@ -170,6 +183,7 @@ int main(int argc, char** argv) {
 #endif
         step();
         if (HWGEN_VALID) {
+            if (logTransactions) printf("TX cycle=%ld\n", c);
             if (k >= expect.size()) {
                 report(c, "(valid)", "no transaction", "transaction");
             } else {
@@ -189,6 +203,7 @@ int main(int argc, char** argv) {
             }
             ++k;
         }
+        if (!(HWGEN_HOLD)) ++r;
 #if HWGEN_HAS_CLK
         dut.clk = 1;
         step();

@@ -35,6 +35,8 @@ public struct ParamError: Error, CustomStringConvertible, Sendable {
 /// Parameter values after checking against the specs.
 public struct ParamValues: Sendable {
     var values: [String: String]
+    /// The names the user set (not defaults).
+    public private(set) var explicit: Set<String> = []
 
     /// Checks `given` ("k=v" strings) against `specs`; fills in defaults.
     public init(_ given: [String], specs: [ParamSpec], design: String) throws {
@@ -60,6 +62,7 @@ public struct ParamValues: Sendable {
                 }
             }
             v[spec.name] = parts[1]
+            explicit.insert(spec.name)
         }
         values = v
     }

@@ -17,7 +17,7 @@ public struct DesignEntry: Sendable {
 
 public enum Registry {
     /// Every design, in the order `hwgen list` shows them.
-    public static let designs: [DesignEntry] = [PEDesign.entry, RequantDesign.entry, FIFODesign.entry, LFSRDesign.entry, TauswortheDesign.entry, RLFDesign.entry, WallaceDesign.entry]
+    public static let designs: [DesignEntry] = [PEDesign.entry, RequantDesign.entry, FIFODesign.entry, LFSRDesign.entry, TauswortheDesign.entry, RLFDesign.entry, WallaceDesign.entry, VIBNNDesign.entry]
 
     public static func find(_ name: String) throws -> DesignEntry {
         guard let d = designs.first(where: { $0.name == name }) else {

@@ -26,6 +26,10 @@ public struct RLFGRNG: Block {
     public let outputs: Int
     public let decimate: Bool
     public let seed: UInt64
+    /// With an `enable` input, a running generator advances only on cycles
+    /// it is high (a consumer that stalls takes the same sequence); recount
+    /// and loads proceed regardless.
+    public let hasEnable: Bool
 
     public var n: Int { polynomial.degree }
     public var lanes: Int { decimate ? outputs * n : outputs }
@@ -34,7 +38,7 @@ public struct RLFGRNG: Block {
     /// The output word: 2S − n, signed, one fraction bit.
     public var sampleType: HWType { HWType(width: sumWidth + 1, signed: true, fraction: 1) }
 
-    public init(window n: Int, outputs: Int = 1, decimate: Bool = true, seed: UInt64 = 1) throws {
+    public init(window n: Int, outputs: Int = 1, decimate: Bool = true, seed: UInt64 = 1, enable: Bool = false) throws {
         guard PrimitivePolynomials.degrees.contains(n), let p = PrimitivePolynomials.polynomial(degree: n) else {
             throw RandomError("RLF-GRNG window must be 3...128 (the LFSR degree), got \(n)")
         }
@@ -46,9 +50,10 @@ public struct RLFGRNG: Block {
         self.outputs = outputs
         self.decimate = decimate
         self.seed = seed
+        hasEnable = enable
     }
 
-    public var moduleName: String { "rlf_grng_n\(n)_k\(outputs)\(decimate ? "_dec" : "")_s\(seed)" }
+    public var moduleName: String { "rlf_grng_n\(n)_k\(outputs)\(decimate ? "_dec" : "")_s\(seed)\(hasEnable ? "_en" : "")" }
 
     /// Initial windows: lane j's bits at positions 0..<n, never all zero.
     public var initialWindows: [[Bool]] {
@@ -67,6 +72,7 @@ public struct RLFGRNG: Block {
         m.describe("\(outputs) sample(s)/cycle, \(decimate ? "decimated by \(n) (disjoint windows)" : "every cycle (overlapping windows)")")
         let load = m.input("load", .bool)
         let seedWord = m.input("seed_word", .uint(lanes))
+        let enable = hasEnable ? m.input("enable", .bool) : nil
 
         let windows = initialWindows
         let words = (0..<n).map { pos in
@@ -95,12 +101,18 @@ public struct RLFGRNG: Block {
         let repair = m.register("repair", .uint(lanes), reset: 0)
         let bitIn = feedback | repair
 
+        // A stalled running generator (enable low, no load) holds every state.
+        let advance = enable.map { load | !running | $0 }
+        func gated(_ body: () -> Void) {
+            if let advance { m.when(advance, body) } else { body() }
+        }
+
         let write = m.wire("write", .bool)
-        write.assign(load | running)
+        write.assign(enable.map { load | (running & $0) } ?? (load | running))
         ram.write(addr: ptr, data: m.mux(load, seedWord, bitIn), enable: write)
 
         let nextPtr = wrapped(1)
-        ptr.assign(nextPtr)
+        gated { ptr.assign(nextPtr) }
         m.when(load) {
             count.assign(0)
         }.elseWhen(!running) {
@@ -112,19 +124,22 @@ public struct RLFGRNG: Block {
         for j in 0..<lanes {
             let s = m.register("sum\(j)", .uint(sumWidth), reset: 0)
             let bOut = oldest.bit(j), bIn = bitIn.bit(j)
-            m.when(load) {
-                s.assign(0)
-            }.elseWhen(running) {
-                s.assign(((s + bIn.asUInt) - bOut.asUInt).asUInt.truncated(to: sumWidth))
-            }.otherwise {
-                s.assign((s + bOut.asUInt).truncated(to: sumWidth))   // recount: add each position once
+            gated {
+                m.when(load) {
+                    s.assign(0)
+                }.elseWhen(running) {
+                    s.assign(((s + bIn.asUInt) - bOut.asUInt).asUInt.truncated(to: sumWidth))
+                }.otherwise {
+                    s.assign((s + bOut.asUInt).truncated(to: sumWidth))   // recount: add each position once
+                }
             }
             sums.append(s)
             // After the last recount step S is final; an all-zero lane gets repaired.
             zeroLanes.append((s + bOut.asUInt) == 0)
         }
         let lastRecount = !running & (count == n - 1) & !load
-        repair.assign(m.mux(lastRecount, m.cat(zeroLanes.reversed()), m.literal(0, .uint(lanes))))
+        // The repair bits wait through a stall for the first running step.
+        gated { repair.assign(m.mux(lastRecount, m.cat(zeroLanes.reversed()), m.literal(0, .uint(lanes)))) }
 
         // Outputs: 2S − n for the lanes whose turn it is.
         func sample(_ s: Signal) -> Signal {
@@ -179,10 +194,11 @@ public struct RLFModel {
         }
     }
 
-    /// One clock edge.
-    public mutating func step(load: Bool, seedWord: BigValue) {
+    /// One clock edge (`enable` as the hardware's input; true without one).
+    public mutating func step(load: Bool, seedWord: BigValue, enable: Bool = true) {
         let n = g.n
         let running = count == n
+        if running && !load && !enable { return }
         let lastRecount = !running && count == n - 1 && !load
         var newRepair = Array(repeating: false, count: g.lanes)
         for j in 0..<g.lanes {

@@ -25,6 +25,9 @@ import HDL
 public struct WallaceGRNG: Block {
     public let log2N: Int
     public let seed: UInt64
+    /// With an `enable` input the generator advances only on cycles it is
+    /// high, so a consumer that stalls still takes the model's sequence.
+    public let hasEnable: Bool
 
     public static let sample = HWType(width: 24, signed: true, fraction: 18)
     public static let gain = HWType(width: 19, signed: true, fraction: 16)
@@ -32,14 +35,15 @@ public struct WallaceGRNG: Block {
 
     public var n: Int { 1 << log2N }
 
-    public init(log2N: Int = 10, seed: UInt64 = 1) throws {
+    public init(log2N: Int = 10, seed: UInt64 = 1, enable: Bool = false) throws {
         // start, stride and mask take 3·log2N bits of one 32-bit taus88 word.
         guard (4...10).contains(log2N) else { throw RandomError("Wallace pool size must be 2^4...2^10, got 2^\(log2N)") }
         self.log2N = log2N
         self.seed = seed
+        hasEnable = enable
     }
 
-    public var moduleName: String { "wallace_grng_n\(n)_s\(seed)" }
+    public var moduleName: String { "wallace_grng_n\(n)_s\(seed)\(hasEnable ? "_en" : "")" }
 
     /// c1, c2 as integers with 20 fraction bits.
     public var constants: (c1: Int, c2: Int) {
@@ -88,10 +92,12 @@ public struct WallaceGRNG: Block {
         // register that is 0 in reset and 1 from the cycle after gates it all.
         let running = m.register("running", .bool, reset: 0)
         running.assign(m.literal(1, .bool))
+        // `go`: this cycle's transform is committed.
+        let go = hasEnable ? running & m.input("enable", .bool) : running
 
         // Pass bookkeeping: step i within the pass, and the pass's addressing.
         let step = m.register("step", .uint(a - 2), reset: 0)
-        let lastStep = (step == steps - 1) & running
+        let lastStep = (step == steps - 1) & go
         let taus = try m.instance(try Tausworthe(.taus88, seeds: tausSeeds), name: "addr_rng")
         taus.input("load").assign(m.literal(0, .bool))
         taus.input("seed").assign(m.literal(0, .uint(96)))
@@ -101,12 +107,12 @@ public struct WallaceGRNG: Block {
         // (the generator advances on the pass's last step).
         let word = m.register("pass_word", .uint(32), reset: 0)
         let useWord = m.mux(step == 0, u, word)
-        m.when((step == 0) & running) { word.assign(u) }
+        m.when((step == 0) & go) { word.assign(u) }
         let start = useWord.bits(a - 1, 0)
         let strideOdd = m.cat(useWord.bits(2 * a - 1, a + 1), m.literal(1, .bool))
         let maskBits = useWord.bits(3 * a - 1, 2 * a)
 
-        m.when(running) { step.assign(m.mux(lastStep, m.literal(0, .uint(a - 2)), step &+ 1)) }
+        m.when(go) { step.assign(m.mux(lastStep, m.literal(0, .uint(a - 2)), step &+ 1)) }
 
         // Addresses (start + j·stride) xor mask for j = 4·step + 0...3.
         let j0 = m.cat(step, m.literal(0, .uint(2)))
@@ -129,14 +135,14 @@ public struct WallaceGRNG: Block {
         // |x| ≤ sqrt(Σx²) ≈ sqrt(N) ≤ 32 keeps these in range; saturate anyway.
         let news = [new0, new1, new2, new3].map { $0.cast(to: t, rounding: .truncate, overflow: .saturate) }
         for e in 0..<4 {
-            pool.write(addr: addrs[e], data: news[e], enable: running)
+            pool.write(addr: addrs[e], data: news[e], enable: go)
         }
 
         // Sum-of-squares correction: G from the first value of the previous pass.
         let (c1, c2) = constants
         let z = m.register("z", t, reset: 0)
         let gain = m.register("gain", WallaceGRNG.gain, reset: 1)
-        m.when((step == 0) & running) { z.assign(news[0]) }
+        m.when((step == 0) & go) { z.assign(news[0]) }
         let cf = WallaceGRNG.constFraction
         let c1s = m.literal(raw: BigValue(c1), HWType(width: cf + 2, signed: true, fraction: cf))
         let c2s = m.literal(raw: BigValue(c2), HWType(width: cf + 2, signed: true, fraction: cf))

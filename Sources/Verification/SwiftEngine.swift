@@ -48,7 +48,24 @@ public struct SwiftEngine {
             }
             mismatches += 1
         }
-        for (c, row) in stim.cycles.enumerated() {
+        // The input stream's valid (input) and ready (output), if any.
+        var hold: (valid: Int, ready: SignalInfo)? = nil
+        if let (v, r) = d.inputStream {
+            guard let vi = sim.inputs.firstIndex(where: { $0.name == v }), let col = columns[vi] else {
+                throw ToolError("design declares input '\(v)' but \(ir.name) or its stimulus has no such port")
+            }
+            hold = (col, try output(r))
+        }
+        // Row r is applied on cycle c; a held offer repeats its row.
+        let rows = stim.cycles.count, limit = 64 * rows + 1_000_000
+        var c = 0, r = 0
+        while r < rows {
+            defer { c += 1 }
+            if c >= limit {
+                report(c, "(stall)", "input taken", "held for \(limit) cycles")
+                break
+            }
+            let row = stim.cycles[r]
             for (i, col) in columns.enumerated() {
                 sim.setInput(i, col.map { $0 < row.count ? row[$0] : .zero } ?? .zero)
             }
@@ -72,12 +89,16 @@ public struct SwiftEngine {
                 }
                 k += 1
             }
+            let held = hold.map { h in
+                h.valid < row.count && !row[h.valid].isZero && !sim.words(h.ready).contains { $0 != 0 }
+            } ?? false
+            if !held { r += 1 }
             sim.tick()
         }
-        if k < expect.count { report(stim.cycles.count, "(count)", "\(expect.count) transactions", "\(k)") }
+        if k < expect.count { report(c, "(count)", "\(expect.count) transactions", "\(k)") }
         let verdict = mismatches == 0
-            ? "PASS design=\(name) vectors=\(k) mismatches=0 cycles=\(stim.cycles.count)"
-            : "FAIL design=\(name) vectors=\(k) mismatches=\(mismatches) cycles=\(stim.cycles.count)"
+            ? "PASS design=\(name) vectors=\(k) mismatches=0 cycles=\(c)"
+            : "FAIL design=\(name) vectors=\(k) mismatches=\(mismatches) cycles=\(c)"
         let out = (first.isEmpty ? "" : first + "\n") + verdict + "\n"
         return VerifyResult(passed: mismatches == 0, summary: verdict, output: out, reusedBuild: false)
     }

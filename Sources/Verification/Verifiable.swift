@@ -33,6 +33,11 @@ public protocol Verifiable {
     /// The input port that must also be high for a transaction (the
     /// consumer's ready on a back-pressured stream); nil: none.
     var readyPort: String? { get }
+    /// An input stream with back-pressure: a stimulus row whose `valid`
+    /// input is high is applied again on the next cycle until the design's
+    /// `ready` output is high (a source that holds its offer until it is
+    /// taken); nil: every row is one cycle.
+    var inputStream: (valid: String, ready: String)? { get }
     /// Output ports compared in each transaction.
     var dataPorts: [String] { get }
     /// Cycles from an input transaction to its output (documentation and report).
@@ -45,6 +50,7 @@ public protocol Verifiable {
 
 extension Verifiable {
     public var readyPort: String? { nil }
+    public var inputStream: (valid: String, ready: String)? { nil }
 }
 
 /// A small, fast, seedable generator (SplitMix64) so vectors are the same

@@ -75,6 +75,13 @@ public struct VerilatorRunner {
             fire.append("dut.\(r) != 0")
         }
         s += "#define HWGEN_VALID (\(fire.isEmpty ? "true" : fire.joined(separator: " && ")))\n"
+        if let (v, r) = d.inputStream {
+            _ = try port(v, .input)
+            _ = try port(r, .output)
+            s += "#define HWGEN_HOLD (dut.\(v) != 0 && dut.\(r) == 0)\n"
+        } else {
+            s += "#define HWGEN_HOLD false\n"
+        }
         return s
     }
 

@@ -112,7 +112,7 @@ public struct VerilogEmitter {
             return hi == lo ? "\(o(a))[\(lo)]" : "\(o(a))[\(hi):\(lo)]"
         case .concat(let parts):
             parts.forEach { use($0) }
-            return "{" + parts.map { o($0) }.joined(separator: ", ") + "}"
+            return "{" + VerilogEmitter.list(parts.map { o($0) }) + "}"
         case .extend(let a, let signed):
             use(a)
             let w = ir.nodes[Int(a)].width, k = n.width - w
@@ -388,6 +388,17 @@ public struct VerilogEmitter {
         }
         guard !parts.isEmpty else { return [] }
         return ["    // Bits no logic reads, kept visible to lint on purpose.",
-                "    wire _unused_ok = &{1'b0, \(parts.joined(separator: ", ")), 1'b0};"]
+                "    wire _unused_ok = &{1'b0, \(VerilogEmitter.list(parts)), 1'b0};"]
+    }
+}
+
+extension VerilogEmitter {
+    /// A comma-separated list, 16 items per line: Verilator refuses lines
+    /// of more than 40,000 tokens (a 4096-lane concatenation has 8,000).
+    static func list(_ items: [String]) -> String {
+        guard items.count > 16 else { return items.joined(separator: ", ") }
+        return stride(from: 0, to: items.count, by: 16)
+            .map { items[$0..<min($0 + 16, items.count)].joined(separator: ", ") }
+            .joined(separator: ",\n        ")
     }
 }

@@ -1,0 +1,274 @@
+import HDL
+import Random
+
+extension VIBNNConfig {
+    var actType: HWType { HWType(width: actBits, signed: false, fraction: actFraction) }
+    var epsType: HWType { HWType(width: epsBits, signed: true, fraction: epsFraction) }
+    var weightType: HWType { HWType(width: weightBits, signed: true, fraction: weightFraction) }
+    var accType: HWType { HWType(width: accBits, signed: true, fraction: actFraction + weightFraction) }
+    static var logitType: HWType { HWType(width: logitBits, signed: true, fraction: logitFraction) }
+    /// The largest hidden layer (the activation buffers' length).
+    var hiddenMax: Int { sizes.dropFirst().dropLast().max() ?? 0 }
+
+    /// The name stem of the generated modules.
+    public var moduleStem: String {
+        let g: String
+        switch eps {
+        case .rlf(let n): g = "rlf\(n)"
+        case .wallace(let a): g = "wallace\(1 << a)"
+        }
+        return "vibnn_\(sizes.map(String.init).joined(separator: "x"))_p\(pes)_\(g)_s\(seed)"
+    }
+
+    /// PE p's mu/sigma bank in issue order (layer, group, input; bias last):
+    /// word = sigma · 2^paramBits + (mu mod 2^paramBits); 0 past the layer.
+    public func bank(_ p: Int, _ w: VIBNNWeights) -> [BigValue] {
+        var words: [BigValue] = []
+        let mask = (1 << paramBits) - 1
+        for l in 0..<layers {
+            for g in 0..<groups(l) {
+                let o = g * pes + p
+                for k in 0..<fanIn(l) {
+                    guard o < sizes[l + 1] else { words.append(.zero); continue }
+                    words.append(BigValue((w.sigma[l][o][k] << paramBits) | (w.mu[l][o][k] & mask)))
+                }
+            }
+        }
+        return words
+    }
+}
+
+/// One PE: its mu/sigma bank (ROM), the weight sampler w = mu + sigma·eps,
+/// the multiplier and the saturating accumulator. Stages, counted from the
+/// issue cycle 0: 1 bank word and eps registered, 2 weight, 3 product,
+/// 4 accumulator (the `hidden` and `logit` outputs are the sum entering it).
+public struct VIBNNPE: Block {
+    public let c: VIBNNConfig
+    public let index: Int
+    public let contents: [BigValue]
+
+    public var moduleName: String { "\(c.moduleStem)_pe\(index)" }
+
+    public func build(_ m: ModuleBuilder) throws {
+        let pb = c.paramBits
+        m.describe("VIBNN PE \(index): \(contents.count)-word mu/sigma bank, w = mu + sigma*eps, MAC into \(c.accType)")
+        let step = m.input("step", .bool)
+        let addr = m.input("addr", .uint(max(1, Int.bitWidth - (contents.count - 1).leadingZeroBitCount)))
+        let eps = m.input("eps", c.epsType)
+        let act = m.input("act", c.actType)          // stage 2
+        let first = m.input("first", .bool)          // stage 3
+        let accumulate = m.input("accumulate", .bool) // stage 3
+
+        let bank = m.rom("bank", .uint(2 * pb), contents: contents)
+        let word = bank.read(addr: addr, synchronous: true, enable: step)
+        let eps1 = m.register("eps1", next: eps)
+        let mu = word.bits(pb - 1, 0).asFixed(signed: true, fraction: c.muFraction)
+        let sigma = word.bits(2 * pb - 1, pb).asFixed(signed: false, fraction: c.sigmaFraction)
+        let w2 = m.register("w2", next: (mu + sigma * eps1).cast(to: c.weightType, rounding: .halfEven, overflow: .saturate))
+        let prod3 = m.register("prod3", next: act * w2)
+        let acc = m.register("acc", c.accType, reset: 0)
+        let sum = m.wire("sum", (m.mux(first, m.literal(0, c.accType), acc) + prod3)
+            .cast(to: c.accType, rounding: .truncate, overflow: .saturate))
+        m.when(accumulate) { acc.assign(sum) }
+        // ReLU is the saturating cast to the unsigned activation format.
+        m.output("hidden", sum.cast(to: c.actType, rounding: .halfEven, overflow: .saturate))
+        m.output("logit", sum.cast(to: VIBNNConfig.logitType, rounding: .halfEven, overflow: .saturate))
+    }
+}
+
+/// The VIBNN inference accelerator: P PEs each compute one neuron of a
+/// group of P per layer, one input per cycle, with a freshly sampled
+/// weight per MAC; layers run one after another on the same array.
+///
+/// Ports: `in_valid`/`in_data`/`in_ready` stream the pixels (activation
+/// format) of one image after another into a double-buffered input RAM, so
+/// the next image loads while this one computes; `out_valid` pulses for one
+/// cycle with every logit of an image in `out_logits` (logit i in bits
+/// 16i...16i+15, SQ8.8). Hidden activations live in two register buffers
+/// (layer l writes buffer l mod 2, reads the other). The generators advance
+/// only on issue cycles, so the eps sequence does not depend on stalls.
+public struct VIBNNAccelerator: Block {
+    public let c: VIBNNConfig
+    public let weights: VIBNNWeights
+
+    public init(_ c: VIBNNConfig, _ weights: VIBNNWeights) throws {
+        if let p = c.problem { throw RandomError(p) }
+        let fits = weights.mu.count == c.layers && weights.sigma.count == c.layers
+            && (0..<c.layers).allSatisfy { l in
+                [weights.mu[l], weights.sigma[l]].allSatisfy { $0.count == c.sizes[l + 1] && $0.allSatisfy { $0.count == c.fanIn(l) } }
+            }
+        guard fits else { throw RandomError("weights do not match the layer sizes \(c.sizes)") }
+        self.c = c
+        self.weights = weights
+    }
+
+    public var moduleName: String { c.moduleStem }
+
+    func bits(_ maxValue: Int) -> Int { max(1, Int.bitWidth - maxValue.leadingZeroBitCount) }
+
+    public func build(_ m: ModuleBuilder) throws {
+        let layers = c.layers, P = c.pes
+        m.describe("VIBNN: \(c.sizes.map(String.init).joined(separator: "-")) MLP, \(P) PEs, eps from \(c.eps), \(c.cyclesPerImage) cycles/image")
+        let inValid = m.input("in_valid", .bool)
+        let inData = m.input("in_data", c.actType)
+
+        // ---- Generators: valid when all are; advance on issue.
+        let issue = m.wire("issue", .bool)
+        var lanes: [Signal] = []
+        var grngValid: Signal? = nil
+        switch c.eps {
+        case .rlf(let n):
+            let scale = m.literal(raw: BigValue(c.rlfScale(window: n)),
+                                  HWType(width: c.epsFraction + 10, signed: false, fraction: c.epsFraction + 8))
+            for (i, g) in try c.rlfGenerators(window: n).enumerated() {
+                let u = try m.instance(g, name: "grng\(i)")
+                u.input("load").assign(m.literal(0, .bool))
+                u.input("seed_word").assign(m.literal(0, .uint(g.lanes)))
+                u.input("enable").assign(issue)
+                grngValid = grngValid.map { $0 & u.output("valid") } ?? u.output("valid")
+                let w = g.sampleType.width, all = u.output("eps")
+                for q in 0..<g.outputs {
+                    let s = all.bits(w * q + w - 1, w * q).asFixed(signed: true, fraction: 1)
+                    lanes.append((s * scale).cast(to: c.epsType, rounding: .halfEven, overflow: .saturate))
+                }
+            }
+        case .wallace(let a):
+            for (i, g) in try c.wallaceGenerators(log2N: a).enumerated() {
+                let u = try m.instance(g, name: "grng\(i)")
+                u.input("enable").assign(issue)
+                grngValid = grngValid.map { $0 & u.output("valid") } ?? u.output("valid")
+                let t = WallaceGRNG.sample, all = u.output("eps")
+                for q in 0..<4 {
+                    let s = all.bits(t.width * q + t.width - 1, t.width * q).asFixed(signed: true, fraction: t.fraction)
+                    lanes.append(s.cast(to: c.epsType, rounding: .halfEven, overflow: .saturate))
+                }
+            }
+        }
+
+        // ---- Controller: layer L, group g, input k, bank address.
+        let kW = bits(c.sizes.dropLast().max()!), gW = bits((0..<layers).map { c.groups($0) }.max()!)
+        let lW = bits(layers - 1), aW = bits(c.bankDepth - 1)
+        let busy = m.register("busy", .bool, reset: 0)
+        let drain = m.register("drain", .uint(2), reset: 0)
+        let L = m.register("layer", .uint(lW), reset: 0)
+        let g = m.register("group", .uint(gW), reset: 0)
+        let k = m.register("k", .uint(kW), reset: 0)
+        let addr = m.register("addr", .uint(aW), reset: 0)
+        let kLast = k == m.select(L, (0..<layers).map { m.literal(c.sizes[$0], .uint(kW)) })
+        let gLast = g == m.select(L, (0..<layers).map { m.literal(c.groups($0) - 1, .uint(gW)) })
+        let lLast = L == layers - 1
+        let idle = drain == 0
+        issue.assign(busy & idle)
+
+        // ---- Input side: two image buffers in one RAM, {buffer, pixel}.
+        let inPad = 1 << bits(c.sizes[0] - 1)
+        let pW = bits(inPad - 1)
+        let inRAM = m.memory("images", c.actType, depth: 2 * inPad)
+        let full0 = m.register("full0", .bool, reset: 0)
+        let full1 = m.register("full1", .bool, reset: 0)
+        let wbuf = m.register("wbuf", .bool, reset: 0)
+        let rbuf = m.register("rbuf", .bool, reset: 0)
+        let wcount = m.register("wcount", .uint(pW), reset: 0)
+        let inReady = m.output("in_ready", !m.mux(wbuf, full1, full0))
+        let accept = inValid & inReady
+        inRAM.write(addr: m.cat(wbuf, wcount), data: inData, enable: accept)
+        let imageIn = accept & (wcount == c.sizes[0] - 1)
+        m.when(accept) { wcount.assign(m.mux(imageIn, m.literal(0, .uint(pW)), wcount &+ 1)) }
+        m.when(imageIn) { wbuf.assign(!wbuf) }
+        let rFull = m.mux(rbuf, full1, full0)
+        let start = !busy & idle & rFull & grngValid!
+        let layer0Done = issue & kLast & gLast & (L == 0)
+        m.when(layer0Done) { rbuf.assign(!rbuf) }
+        m.when(imageIn & !wbuf) { full0.assign(1) }.elseWhen(layer0Done & !rbuf) { full0.assign(0) }
+        m.when(imageIn & wbuf) { full1.assign(1) }.elseWhen(layer0Done & rbuf) { full1.assign(0) }
+
+        m.when(start) { busy.assign(1) }
+        m.when(!idle) { drain.assign(drain &- 1) }
+        m.when(issue) {
+            addr.assign(addr &+ 1)
+            m.when(kLast) {
+                k.assign(0)
+                m.when(gLast) {
+                    g.assign(0)
+                    drain.assign(VIBNNConfig.drain)
+                    m.when(lLast) {
+                        L.assign(0)
+                        busy.assign(0)
+                        addr.assign(0)
+                    }.otherwise {
+                        L.assign(L &+ 1)
+                    }
+                }.otherwise {
+                    g.assign(g &+ 1)
+                }
+            }.otherwise {
+                k.assign(k &+ 1)
+            }
+        }
+
+        // ---- Activations: stage 1 picks the input RAM, a hidden buffer or
+        // the bias input 1.0; stage 2 broadcasts it to the PEs.
+        let pixel1 = inRAM.read(addr: m.cat(rbuf, k.resized(to: pW)), synchronous: true, enable: issue)
+        let H = c.hiddenMax
+        var buffers: [[Signal]] = [[], []]
+        if layers > 1 {
+            for b in 0..<2 {
+                buffers[b] = (0..<H).map { m.register("h\(b)_\($0)", c.actType, reset: 0) }
+            }
+        }
+        let v1 = m.register("v1", next: issue, reset: 0)
+        let first1 = m.register("first1", next: k == 0)
+        let last1 = m.register("last1", next: kLast)
+        let bias1 = m.register("bias1", next: kLast)
+        let fromInput1 = m.register("input1", next: L == 0)
+        let L1 = m.register("layer1", next: L)
+        let g1 = m.register("group1", next: g)
+        var act1 = pixel1
+        if layers > 1 {
+            // Layer l ≥ 1 reads buffer (l − 1) mod 2.
+            let fromBuf = m.mux(L.bit(0), m.select(k, buffers[0]), m.select(k, buffers[1]))
+            act1 = m.mux(fromInput1, pixel1, m.register("hidden1", next: fromBuf))
+        }
+        let one = m.literal(raw: BigValue.pow2(c.actFraction), c.actType)
+        let act2 = m.register("act2", next: m.mux(bias1, one, act1))
+        let v2 = m.register("v2", next: v1, reset: 0)
+        let first2 = m.register("first2", next: first1), last2 = m.register("last2", next: last1)
+        let L2 = m.register("layer2", next: L1), g2 = m.register("group2", next: g1)
+        let v3 = m.register("v3", next: v2, reset: 0)
+        let first3 = m.register("first3", next: first2), last3 = m.register("last3", next: last2)
+        let L3 = m.register("layer3", next: L2), g3 = m.register("group3", next: g2)
+
+        // ---- PEs.
+        var hidden: [Signal] = [], logits: [Signal] = []
+        for p in 0..<P {
+            let u = try m.instance(VIBNNPE(c: c, index: p, contents: c.bank(p, weights)), name: "pe\(p)")
+            u.input("step").assign(issue)
+            u.input("addr").assign(addr)
+            u.input("eps").assign(lanes[p])
+            u.input("act").assign(act2)
+            u.input("first").assign(first3)
+            u.input("accumulate").assign(v3)
+            hidden.append(u.output("hidden"))
+            logits.append(u.output("logit"))
+        }
+
+        // ---- Write-back at stage 3, when a group's last input is summed.
+        let done = v3 & last3
+        let groupIs = (0..<((max(H, c.sizes.last!) + P - 1) / P)).map { g3 == $0 }
+        for b in 0..<(layers > 1 ? 2 : 0) {
+            let here = done & (L3.bit(0) == m.literal(b, .bool)) & (L3 != layers - 1)
+            for e in 0..<H {
+                m.when(here & groupIs[e / P]) { buffers[b][e].assign(hidden[e % P]) }
+            }
+        }
+        let outs = c.sizes.last!
+        let finalDone = done & (L3 == layers - 1)
+        let logitRegs = (0..<outs).map { m.register("logit\($0)", VIBNNConfig.logitType, reset: 0) }
+        for e in 0..<outs {
+            m.when(finalDone & groupIs[e / P]) { logitRegs[e].assign(logits[e % P]) }
+        }
+        let lastGroup = m.literal(c.groups(layers - 1) - 1, .uint(gW))
+        m.output("out_valid", m.register("out_valid_r", next: finalDone & (g3 == lastGroup), reset: 0))
+        m.output("out_logits", m.cat(logitRegs.reversed().map { $0.asUInt }))
+    }
+}
