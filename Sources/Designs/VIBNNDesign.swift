@@ -21,7 +21,7 @@ public struct VIBNNDesign: Verifiable {
         .int("hidden", 200, 1...1024, "size of each hidden layer"),
         .int("hidden_layers", 2, 0...8, "hidden layers (ReLU)"),
         .int("outputs", 10, 1...64, "output logits"),
-        .int("pes", 64, 1...256, "processing elements: neurons computed in parallel"),
+        .int("pes", 64, 1...256, "processing elements: neurons computed in parallel (unless given, at most the widest layer: 32 for net=digits)"),
         .choice("grng", "rlf", ["rlf", "wallace"], "Gaussian generator behind the weight samplers"),
         .int("rlf_n", 63, 3...128, "RLF window (decimated: pes*rlf_n lanes)"),
         .int("wallace_log2n", 10, 4...10, "Wallace pool size 2^k (one pool per 4 PEs)"),
@@ -73,7 +73,9 @@ public struct VIBNNDesign: Verifiable {
             sizes = net!.sizes
         }
         let eps: EpsSource = p.string("grng") == "rlf" ? .rlf(window: p.int("rlf_n")) : .wallace(log2N: p.int("wallace_log2n"))
-        var c = VIBNNConfig(sizes: sizes, pes: p.int("pes"), eps: eps, seed: UInt64(p.int("seed")))
+        // PEs past the widest layer would idle: unless given, at most that many.
+        let pes = p.explicit.contains("pes") ? p.int("pes") : min(p.int("pes"), sizes.dropFirst().max()!)
+        var c = VIBNNConfig(sizes: sizes, pes: pes, eps: eps, seed: UInt64(p.int("seed")))
         c.actBits = p.int("act_bits"); c.actFraction = p.int("act_frac")
         c.paramBits = p.int("param_bits"); c.muFraction = p.int("mu_frac"); c.sigmaFraction = p.int("sigma_frac")
         c.epsBits = p.int("eps_bits"); c.weightBits = p.int("w_bits"); c.weightFraction = p.int("w_frac")

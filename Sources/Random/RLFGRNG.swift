@@ -201,11 +201,13 @@ public struct RLFModel {
         if running && !load && !enable { return }
         let lastRecount = !running && count == n - 1 && !load
         var newRepair = Array(repeating: false, count: g.lanes)
+        let tapPositions = g.polynomial.taps.filter { $0 > 0 }.map { (ptr + $0) % n }
         for j in 0..<g.lanes {
-            let w = windows[j]
-            let out = w[ptr]
+            // Read in place: a local copy of the window would make the write
+            // below copy the whole array (copy-on-write) every step.
+            let out = windows[j][ptr]
             var fb = out
-            for c in g.polynomial.taps where c > 0 { fb = fb != w[(ptr + c) % n] }
+            for t in tapPositions { fb = fb != windows[j][t] }
             let bIn = fb || repair[j]
             if lastRecount { newRepair[j] = sums[j] + (out ? 1 : 0) == 0 }
             if load {

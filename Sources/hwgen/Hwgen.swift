@@ -180,10 +180,67 @@ struct Verify: ParsableCommand {
     }
 }
 
+extension Report {
+    func runVIBNN() throws {
+        let log = { (line: String) in FileHandle.standardError.write(Data("hwgen: \(line)\n".utf8)) }
+        let report = try VIBNNReport(params: options.params)
+        let c = report.design.config
+        let ir = try Elaborator.elaborate(report.design.top)
+        let (regs, _) = ir.stateBits
+        let mem = VIBNNReport.memoryBits(ir)
+        func row(_ name: String, _ value: String) { print(name.padding(toLength: 34, withPad: " ", startingAt: 0) + value) }
+        print("\(ir.name): \(c.sizes.map(String.init).joined(separator: "-")) MLP, eps from \(c.eps)")
+        row("PEs", "\(c.pes)")
+        row("mu/sigma ROM bits (banks)", "\(mem["bank", default: 0])")
+        row("input RAM bits (2 images)", "\(mem["images", default: 0])")
+        row("GRNG RAM bits", "\(mem["window", default: 0] + mem["pool", default: 0])")
+        row("register bits", "\(regs)")
+        row("GRNG samples/cycle used", "\(c.pes) (of \(c.epsLanes) generated)")
+        row("MACs per image", "\(c.stepsPerImage * c.pes) in \(c.stepsPerImage) steps")
+        row("cycles/image (schedule)", "\(c.cyclesPerImage)")
+        let tx = try report.measure(images: images, log: log)
+        guard tx.count == images else { throw ToolError("expected \(images) results from Verilator, got \(tx.count)") }
+        // Steady state: skip the first two intervals (generator warm-up, first load).
+        let steady = Double(tx[images - 1] - tx[2]) / Double(images - 3 > 0 ? images - 3 : 1)
+        row("cycles/image (Verilator)", images > 3 ? String(format: "%.1f", steady) + " (images 3...\(images), back to back)" : "n/a")
+        row("first result after reset", "\(tx[0]) cycles")
+        // The schedule is the documented contract; a slower array is a bug.
+        if images > 3 && Int(steady.rounded()) != c.cyclesPerImage {
+            print("FAIL measured \(steady) cycles/image, schedule says \(c.cyclesPerImage)")
+            throw ExitCode(1)
+        }
+        let perSecond = clockMhz * 1e6 / steady
+        row("images/s at \(String(format: "%g", clockMhz)) MHz", String(format: "%.1f", perSecond))
+        row("VIBNN paper, MNIST MLP", String(format: "%.1f images/s (%.2fx ours)", VIBNNReport.paperImagesPerSecond, VIBNNReport.paperImagesPerSecond / perSecond))
+        if report.design.net != nil {
+            log("accuracy: \(mcSamples) forward passes per held-out image, float and bit-exact")
+            let a = try report.accuracy(samples: mcSamples, progress: log)
+            row("accuracy float mean weights", String(format: "%.4f", a.meanWeights))
+            row("accuracy float MC (\(mcSamples) samples)", String(format: "%.4f (mean of %d runs, sd %.4f)", a.float, a.floatRuns.count, a.floatSD))
+            row("accuracy bit-exact (\(mcSamples) samples)", String(format: "%.4f (mean of %d runs: %@)", a.hardware, a.hardwareRuns.count,
+                                                              a.hardwareRuns.map { String(format: "%.4f", $0) }.joined(separator: ", ")))
+            let gap = abs(a.hardware - a.float) * 100
+            print(gap <= 1 ? String(format: "PASS bit-exact within %.2f points of float (bound 1)", gap)
+                           : String(format: "FAIL bit-exact %.2f points from float (bound 1)", gap))
+            if gap > 1 { throw ExitCode(1) }
+        }
+    }
+}
+
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Statistics of a Gaussian generator against the spec's acceptance gates.",
+        abstract: "Statistics of a Gaussian generator against the spec's acceptance gates; size, throughput and accuracy of the VIBNN accelerator.",
         discussion: """
+        For vibnn: PEs, memory bits by kind, generator samples/cycle, cycles per
+        image measured in Verilator (images back to back, results checked against
+        the model), images/s at --clock-mhz beside the VIBNN paper's figure; with
+        --param net=digits also the held-out accuracy of the float Monte-Carlo
+        network and of the bit-exact model (exits 1 if they differ by more than
+        one point).
+          hwgen report --design vibnn
+          hwgen report --design vibnn --param net=digits --param grng=wallace
+
+        For generators:
         Draws samples from the generator's bit-exact model (the one 'hwgen verify'
         checks the Verilog against) and prints each gate: chi-square against the
         exact target, KS and Anderson-Darling (Wallace), moments, tail counts,
@@ -209,13 +266,26 @@ struct Report: ParsableCommand {
     @Option(help: "Write an SVG histogram of the samples against the target density.")
     var svg: String?
 
+    @Option(help: "vibnn: images run back to back in Verilator.")
+    var images: Int = 6
+
+    @Option(help: "vibnn: the clock images/s are stated at.")
+    var clockMhz: Double = 200
+
+    @Option(help: "vibnn, net=digits: forward passes averaged per image.")
+    var mcSamples: Int = 16
+
     func validate() throws {
         guard (1_000...(1 << 26)).contains(samples) else { throw ValidationError("--samples must be in 1000...67108864, got \(samples)") }
         guard (2...1000).contains(seeds) else { throw ValidationError("--seeds must be in 2...1000, got \(seeds)") }
         guard (1_000...(1 << 24)).contains(perSeed) else { throw ValidationError("--per-seed must be in 1000...16777216, got \(perSeed)") }
+        guard (3...1000).contains(images) else { throw ValidationError("--images must be in 3...1000, got \(images)") }
+        guard clockMhz > 0 && clockMhz <= 2000 else { throw ValidationError("--clock-mhz must be in (0, 2000], got \(clockMhz)") }
+        guard (1...256).contains(mcSamples) else { throw ValidationError("--mc-samples must be in 1...256, got \(mcSamples)") }
     }
 
     func run() throws {
+        if options.design == "vibnn" { return try runVIBNN() }
         let report = try GRNGReport.make(design: options.design, params: options.params)
         if let path = svg, !FileManager.default.createFile(atPath: path, contents: nil) {
             throw ToolError("cannot write the SVG file \(path)")
