@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps grng-gates emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
+.PHONY: all build deps pydeps grng-gates vibnn-report emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
 
 all: build
 
@@ -46,7 +46,7 @@ emit: build
 verify: build
 	$(HWGEN) verify --design $(DESIGN) $(param_flags) --vectors $(VECTORS) --engine $(ENGINE)
 
-test: build swift-test verify-all lint-generated check-generated fuzz-smoke grng-gates
+test: build swift-test verify-all lint-generated check-generated fuzz-smoke grng-gates vibnn-report
 	@echo "make test: all checks passed"
 
 swift-test: build pydeps
@@ -69,6 +69,14 @@ grng-gates: deps
 	swift build -c release --product hwgen
 	.build/release/hwgen report --design grng --param kind=rlf
 	.build/release/hwgen report --design grng --param kind=wallace --svg .build/wallace-histogram.svg
+
+# The trained digits network on the VIBNN accelerator: Verilator runs held-out
+# images back to back (checked against the model, cycles/image against the
+# schedule); the bit-exact model's Monte-Carlo accuracy must be within one
+# point of the float network's (about two minutes).
+vibnn-report: deps
+	swift build -c release --product hwgen
+	.build/release/hwgen report --design vibnn --param net=digits
 
 # Differential fuzzing: random modules in Verilator and the Swift engine.
 # Failures are shrunk and saved under Tests/VerificationTests/FuzzRegressions.
