@@ -431,7 +431,6 @@ module vibnn_784x200x200x10_p64_rlf63_s1 (
     reg  v1;
     reg  first1;
     reg  last1;
-    reg  bias1;
     reg  input1;
     reg  [1:0] layer1;
     reg  [2:0] group1;
@@ -2340,7 +2339,7 @@ module vibnn_784x200x200x10_p64_rlf63_s1 (
     wire [7:0] _t1362 = _t957 ? _t1234 : _t1361;
     wire [7:0] _t1363 = _t907 ? _t1163 : _t1362;
     wire [7:0] _t1364 = input1 ? _images_rd0 : hidden1;
-    wire [7:0] _t1365 = bias1 ? 8'h20 : _t1364;
+    wire [7:0] _t1365 = last1 ? 8'h20 : _t1364;
     wire _t1366 = layer3 == 2'h2;
     wire _t1367 = _t935 & _t1366;
     wire _t1368 = _t1367 & _t941;
@@ -6498,9 +6497,6 @@ module vibnn_784x200x200x10_p64_rlf63_s1 (
     end
     always @(posedge clk) begin
         last1 <= _t910;
-    end
-    always @(posedge clk) begin
-        bias1 <= _t910;
     end
     always @(posedge clk) begin
         input1 <= _t927;

@@ -218,8 +218,8 @@ public struct VIBNNAccelerator: Block {
         }
         let v1 = m.register("v1", next: issue, reset: 0)
         let first1 = m.register("first1", next: k == 0)
+        // The last input of a neuron is its bias (the constant 1.0).
         let last1 = m.register("last1", next: kLast)
-        let bias1 = m.register("bias1", next: kLast)
         let fromInput1 = m.register("input1", next: L == 0)
         let L1 = m.register("layer1", next: L)
         let g1 = m.register("group1", next: g)
@@ -230,7 +230,7 @@ public struct VIBNNAccelerator: Block {
             act1 = m.mux(fromInput1, pixel1, m.register("hidden1", next: fromBuf))
         }
         let one = m.literal(raw: BigValue.pow2(c.actFraction), c.actType)
-        let act2 = m.register("act2", next: m.mux(bias1, one, act1))
+        let act2 = m.register("act2", next: m.mux(last1, one, act1))
         let v2 = m.register("v2", next: v1, reset: 0)
         let first2 = m.register("first2", next: first1), last2 = m.register("last2", next: last1)
         let L2 = m.register("layer2", next: L1), g2 = m.register("group2", next: g1)
