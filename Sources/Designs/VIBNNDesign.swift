@@ -22,6 +22,7 @@ public struct VIBNNDesign: Verifiable {
         .int("hidden_layers", 2, 0...8, "hidden layers (ReLU)"),
         .int("outputs", 10, 1...64, "output logits"),
         .int("pes", 64, 1...256, "processing elements: neurons computed in parallel (unless given, at most the widest layer: 32 for net=digits)"),
+        .int("macs", 1, 1...16, "inputs each PE multiplies per cycle (each with its own sampled weight)"),
         .choice("grng", "rlf", ["rlf", "wallace"], "Gaussian generator behind the weight samplers"),
         .int("rlf_n", 63, 3...128, "RLF window (decimated: pes*rlf_n lanes)"),
         .int("wallace_log2n", 10, 4...10, "Wallace pool size 2^k (one pool per 4 PEs)"),
@@ -48,6 +49,9 @@ public struct VIBNNDesign: Verifiable {
             ["inputs=20", "hidden=9", "hidden_layers=3", "outputs=3", "pes=9", "grng=wallace", "wallace_log2n=5", "param_bits=5", "mu_frac=3", "sigma_frac=5", "eps_bits=10"],
             ["net=digits"],
             ["net=digits", "grng=wallace", "pes=16"],
+            ["inputs=23", "hidden=10", "outputs=6", "pes=4", "macs=3", "rlf_n=9"],
+            ["inputs=8", "hidden=5", "hidden_layers=1", "outputs=2", "pes=5", "macs=16", "grng=wallace", "wallace_log2n=4"],
+            ["net=digits", "pes=10", "macs=4", "grng=wallace", "wallace_log2n=6"],
         ],
         make: { p in try VIBNNDesign(p) })
 
@@ -76,6 +80,7 @@ public struct VIBNNDesign: Verifiable {
         // PEs past the widest layer would idle: unless given, at most that many.
         let pes = p.explicit.contains("pes") ? p.int("pes") : min(p.int("pes"), sizes.dropFirst().max()!)
         var c = VIBNNConfig(sizes: sizes, pes: pes, eps: eps, seed: UInt64(p.int("seed")))
+        c.macs = p.int("macs")
         c.actBits = p.int("act_bits"); c.actFraction = p.int("act_frac")
         c.paramBits = p.int("param_bits"); c.muFraction = p.int("mu_frac"); c.sigmaFraction = p.int("sigma_frac")
         c.epsBits = p.int("eps_bits"); c.weightBits = p.int("w_bits"); c.weightFraction = p.int("w_frac")
@@ -120,7 +125,7 @@ public struct VIBNNDesign: Verifiable {
     /// weight), at least 3 images: 10^5 is 3 images of the default MNIST
     /// network and hundreds of a small one.
     public func imageCount(vectors: Int) -> Int {
-        max(3, vectors / (config.stepsPerImage * config.pes))
+        max(3, vectors / config.macSlotsPerImage)
     }
 
     /// Pixels stream in, each offer held until `in_ready` takes it: the

@@ -20,17 +20,25 @@ extension VIBNNConfig {
         return "vibnn_\(sizes.map(String.init).joined(separator: "x"))_p\(pes)_\(g)_s\(seed)"
     }
 
-    /// PE p's mu/sigma bank in issue order (layer, group, input; bias last):
-    /// word = sigma · 2^paramBits + (mu mod 2^paramBits); 0 past the layer.
+    /// PE p's mu/sigma bank in issue order (layer, group, step): a word
+    /// per step, lane v (input step·macs + v, bias last) in bits
+    /// 2·paramBits·v...: sigma · 2^paramBits + (mu mod 2^paramBits); 0 past
+    /// the layer's neurons or inputs.
     public func bank(_ p: Int, _ w: VIBNNWeights) -> [BigValue] {
         var words: [BigValue] = []
         let mask = (1 << paramBits) - 1
         for l in 0..<layers {
             for g in 0..<groups(l) {
                 let o = g * pes + p
-                for k in 0..<fanIn(l) {
-                    guard o < sizes[l + 1] else { words.append(.zero); continue }
-                    words.append(BigValue((w.sigma[l][o][k] << paramBits) | (w.mu[l][o][k] & mask)))
+                for step in 0..<steps(l) {
+                    var word = BigValue.zero
+                    for v in 0..<macs {
+                        let k = step * macs + v
+                        guard o < sizes[l + 1], k < fanIn(l) else { continue }
+                        let pair = (w.sigma[l][o][k] << paramBits) | (w.mu[l][o][k] & mask)
+                        word = word + (BigValue(pair) << (2 * paramBits * v))
+                    }
+                    words.append(word)
                 }
             }
         }
@@ -50,24 +58,38 @@ public struct VIBNNPE: Block {
     public var moduleName: String { "\(c.moduleStem)_pe\(index)" }
 
     public func build(_ m: ModuleBuilder) throws {
-        let pb = c.paramBits
-        m.describe("VIBNN PE \(index): \(contents.count)-word mu/sigma bank, w = mu + sigma*eps, MAC into \(c.accType)")
+        let pb = c.paramBits, V = c.macs
+        m.describe("VIBNN PE \(index): \(contents.count)-word mu/sigma bank, \(V) x (w = mu + sigma*eps, act*w) per step, MAC into \(c.accType)")
         let step = m.input("step", .bool)
         let addr = m.input("addr", .uint(max(1, Int.bitWidth - (contents.count - 1).leadingZeroBitCount)))
-        let eps = m.input("eps", c.epsType)
-        let act = m.input("act", c.actType)          // stage 2
-        let first = m.input("first", .bool)          // stage 3
-        let accumulate = m.input("accumulate", .bool) // stage 3
+        let eps = m.input("eps", .uint(V * c.epsBits))     // lane v in bits epsBits*v...
+        let act = m.input("act", .uint(V * c.actBits))     // stage 2, same lanes
+        let first = m.input("first", .bool)                // stage 3
+        let accumulate = m.input("accumulate", .bool)      // stage 3
 
-        let bank = m.rom("bank", .uint(2 * pb), contents: contents)
+        let bank = m.rom("bank", .uint(2 * pb * V), contents: contents)
         let word = bank.read(addr: addr, synchronous: true, enable: step)
         let eps1 = m.register("eps1", next: eps)
-        let mu = word.bits(pb - 1, 0).asFixed(signed: true, fraction: c.muFraction)
-        let sigma = word.bits(2 * pb - 1, pb).asFixed(signed: false, fraction: c.sigmaFraction)
-        let w2 = m.register("w2", next: (mu + sigma * eps1).cast(to: c.weightType, rounding: .halfEven, overflow: .saturate))
-        let prod3 = m.register("prod3", next: act * w2)
+        var products: [Signal] = []
+        for v in 0..<V {
+            let pair = word.bits(2 * pb * v + 2 * pb - 1, 2 * pb * v)
+            let mu = pair.bits(pb - 1, 0).asFixed(signed: true, fraction: c.muFraction)
+            let sigma = pair.bits(2 * pb - 1, pb).asFixed(signed: false, fraction: c.sigmaFraction)
+            let e = eps1.bits(c.epsBits * v + c.epsBits - 1, c.epsBits * v).asFixed(signed: true, fraction: c.epsFraction)
+            let w2 = m.register(V == 1 ? "w2" : "w2_\(v)",
+                                next: (mu + sigma * e).cast(to: c.weightType, rounding: .halfEven, overflow: .saturate))
+            let a = act.bits(c.actBits * v + c.actBits - 1, c.actBits * v).asFixed(signed: false, fraction: c.actFraction)
+            products.append(m.register(V == 1 ? "prod3" : "prod3_\(v)", next: a * w2))
+        }
+        // The step's products summed exactly (a balanced tree), then one
+        // saturating accumulate.
+        while products.count > 1 {
+            products = stride(from: 0, to: products.count, by: 2).map {
+                $0 + 1 < products.count ? products[$0] + products[$0 + 1] : products[$0]
+            }
+        }
         let acc = m.register("acc", c.accType, reset: 0)
-        let sum = m.wire("sum", (m.mux(first, m.literal(0, c.accType), acc) + prod3)
+        let sum = m.wire("sum", (m.mux(first, m.literal(0, c.accType), acc) + products[0])
             .cast(to: c.accType, rounding: .truncate, overflow: .saturate))
         m.when(accumulate) { acc.assign(sum) }
         // ReLU is the saturating cast to the unsigned activation format.
@@ -107,8 +129,8 @@ public struct VIBNNAccelerator: Block {
     func bits(_ maxValue: Int) -> Int { max(1, Int.bitWidth - maxValue.leadingZeroBitCount) }
 
     public func build(_ m: ModuleBuilder) throws {
-        let layers = c.layers, P = c.pes
-        m.describe("VIBNN: \(c.sizes.map(String.init).joined(separator: "-")) MLP, \(P) PEs, eps from \(c.eps), \(c.cyclesPerImage) cycles/image")
+        let layers = c.layers, P = c.pes, V = c.macs
+        m.describe("VIBNN: \(c.sizes.map(String.init).joined(separator: "-")) MLP, \(P) PEs x \(V) MACs, eps from \(c.eps), \(c.cyclesPerImage) cycles/image")
         let inValid = m.input("in_valid", .bool)
         let inData = m.input("in_data", c.actType)
 
@@ -145,8 +167,8 @@ public struct VIBNNAccelerator: Block {
             }
         }
 
-        // ---- Controller: layer L, group g, input k, bank address.
-        let kW = bits(c.sizes.dropLast().max()!), gW = bits((0..<layers).map { c.groups($0) }.max()!)
+        // ---- Controller: layer L, group g, step k (inputs k*V ... k*V+V-1), bank address.
+        let kW = bits((0..<layers).map { c.steps($0) - 1 }.max()!), gW = bits((0..<layers).map { c.groups($0) }.max()!)
         let lW = bits(layers - 1), aW = bits(c.bankDepth - 1)
         let busy = m.register("busy", .bool, reset: 0)
         let drain = m.register("drain", .uint(2), reset: 0)
@@ -154,16 +176,18 @@ public struct VIBNNAccelerator: Block {
         let g = m.register("group", .uint(gW), reset: 0)
         let k = m.register("k", .uint(kW), reset: 0)
         let addr = m.register("addr", .uint(aW), reset: 0)
-        let kLast = k == m.select(L, (0..<layers).map { m.literal(c.sizes[$0], .uint(kW)) })
+        let kLast = k == m.select(L, (0..<layers).map { m.literal(c.steps($0) - 1, .uint(kW)) })
         let gLast = g == m.select(L, (0..<layers).map { m.literal(c.groups($0) - 1, .uint(gW)) })
         let lLast = L == layers - 1
         let idle = drain == 0
         issue.assign(busy & idle)
 
-        // ---- Input side: two image buffers in one RAM, {buffer, pixel}.
-        let inPad = 1 << bits(c.sizes[0] - 1)
-        let pW = bits(inPad - 1)
-        let inRAM = m.memory("images", c.actType, depth: 2 * inPad)
+        // ---- Input side: two image buffers, {buffer, slot}, in V banks
+        // (pixel i in bank i mod V, slot i / V), read a slot per step.
+        let slots = (c.sizes[0] + V - 1) / V
+        let sW = bits(max(1, slots) - 1)
+        let inRAM = (0..<V).map { m.memory(V == 1 ? "images" : "images\($0)", c.actType, depth: 2 << sW) }
+        let pW = bits(c.sizes[0] - 1)
         let full0 = m.register("full0", .bool, reset: 0)
         let full1 = m.register("full1", .bool, reset: 0)
         let wbuf = m.register("wbuf", .bool, reset: 0)
@@ -171,9 +195,22 @@ public struct VIBNNAccelerator: Block {
         let wcount = m.register("wcount", .uint(pW), reset: 0)
         let inReady = m.output("in_ready", !m.mux(wbuf, full1, full0))
         let accept = inValid & inReady
-        inRAM.write(addr: m.cat(wbuf, wcount), data: inData, enable: accept)
         let imageIn = accept & (wcount == c.sizes[0] - 1)
         m.when(accept) { wcount.assign(m.mux(imageIn, m.literal(0, .uint(pW)), wcount &+ 1)) }
+        if V == 1 {
+            inRAM[0].write(addr: m.cat(wbuf, wcount.resized(to: sW)), data: inData, enable: accept)
+        } else {
+            let wlane = m.register("wlane", .uint(bits(V - 1)), reset: 0)
+            let wslot = m.register("wslot", .uint(sW), reset: 0)
+            let laneEnd = wlane == V - 1
+            m.when(accept) {
+                wlane.assign(m.mux(imageIn | laneEnd, m.literal(0, wlane.type), wlane &+ 1))
+                m.when(imageIn) { wslot.assign(0) }.elseWhen(laneEnd) { wslot.assign(wslot &+ 1) }
+            }
+            for v in 0..<V {
+                inRAM[v].write(addr: m.cat(wbuf, wslot), data: inData, enable: accept & (wlane == v))
+            }
+        }
         m.when(imageIn) { wbuf.assign(!wbuf) }
         let rFull = m.mux(rbuf, full1, full0)
         let start = !busy & idle & rFull & grngValid!
@@ -206,9 +243,10 @@ public struct VIBNNAccelerator: Block {
             }
         }
 
-        // ---- Activations: stage 1 picks the input RAM, a hidden buffer or
-        // the bias input 1.0; stage 2 broadcasts it to the PEs.
-        let pixel1 = inRAM.read(addr: m.cat(rbuf, k.resized(to: pW)), synchronous: true, enable: issue)
+        // ---- Activations, V lanes: stage 1 picks the input RAM or a hidden
+        // buffer; stage 2 puts in the bias input 1.0 (lane biasLane of a
+        // neuron's last step; lanes past it are 0) and broadcasts to the PEs.
+        let pixels1 = inRAM.map { $0.read(addr: m.cat(rbuf, k.resized(to: sW)), synchronous: true, enable: issue) }
         let H = c.hiddenMax
         var buffers: [[Signal]] = [[], []]
         if layers > 1 {
@@ -218,19 +256,35 @@ public struct VIBNNAccelerator: Block {
         }
         let v1 = m.register("v1", next: issue, reset: 0)
         let first1 = m.register("first1", next: k == 0)
-        // The last input of a neuron is its bias (the constant 1.0).
         let last1 = m.register("last1", next: kLast)
         let fromInput1 = m.register("input1", next: L == 0)
         let L1 = m.register("layer1", next: L)
         let g1 = m.register("group1", next: g)
-        var act1 = pixel1
+        var act1 = pixels1
         if layers > 1 {
-            // Layer l ≥ 1 reads buffer (l − 1) mod 2.
-            let fromBuf = m.mux(L.bit(0), m.select(k, buffers[0]), m.select(k, buffers[1]))
-            act1 = m.mux(fromInput1, pixel1, m.register("hidden1", next: fromBuf))
+            // Layer l ≥ 1 reads buffer (l − 1) mod 2: lane v of step k is entry k·V + v.
+            let zero = m.literal(0, c.actType)
+            func lane(_ b: Int, _ v: Int) -> Signal {
+                m.select(k, stride(from: v, to: H + V - 1, by: V).map { $0 < H ? buffers[b][$0] : zero })
+            }
+            act1 = (0..<V).map { v in
+                let fromBuf = m.mux(L.bit(0), lane(0, v), lane(1, v))
+                return m.mux(fromInput1, pixels1[v], m.register(V == 1 ? "hidden1" : "hidden1_\(v)", next: fromBuf))
+            }
         }
         let one = m.literal(raw: BigValue.pow2(c.actFraction), c.actType)
-        let act2 = m.register("act2", next: m.mux(last1, one, act1))
+        var act2: Signal
+        if V == 1 {
+            // The last input of a neuron is its bias.
+            act2 = m.register("act2", next: m.mux(last1, one, act1[0]))
+        } else {
+            let biasLane = m.register("bias_lane1", next: m.select(L, (0..<layers).map { m.literal(c.biasLane($0), .uint(bits(V - 1))) }))
+            let lanes2 = (0..<V).map { v -> Signal in
+                let isBias = last1 & (biasLane == v), isPad = last1 & (biasLane < v)
+                return m.register("act2_\(v)", next: m.mux(isBias, one, m.mux(isPad, m.literal(0, c.actType), act1[v])))
+            }
+            act2 = m.cat(lanes2.reversed().map { $0.asUInt })
+        }
         let v2 = m.register("v2", next: v1, reset: 0)
         let first2 = m.register("first2", next: first1), last2 = m.register("last2", next: last1)
         let L2 = m.register("layer2", next: L1), g2 = m.register("group2", next: g1)
@@ -244,8 +298,8 @@ public struct VIBNNAccelerator: Block {
             let u = try m.instance(VIBNNPE(c: c, index: p, contents: c.bank(p, weights)), name: "pe\(p)")
             u.input("step").assign(issue)
             u.input("addr").assign(addr)
-            u.input("eps").assign(lanes[p])
-            u.input("act").assign(act2)
+            u.input("eps").assign(m.cat((0..<V).reversed().map { lanes[p * V + $0].asUInt }))
+            u.input("act").assign(act2.asUInt)
             u.input("first").assign(first3)
             u.input("accumulate").assign(v3)
             hidden.append(u.output("hidden"))

@@ -23,6 +23,9 @@ public enum EpsSource: Sendable, Hashable {
 public struct VIBNNConfig: Sendable, Hashable {
     public var sizes: [Int]
     public var pes: Int
+    /// Inputs each PE multiplies per cycle (its products summed exactly
+    /// before the saturating accumulate).
+    public var macs = 1
     public var eps: EpsSource
     public var seed: UInt64
     public var actBits = 8, actFraction = 5
@@ -45,8 +48,16 @@ public struct VIBNNConfig: Sendable, Hashable {
     public func groups(_ l: Int) -> Int { (sizes[l + 1] + pes - 1) / pes }
     /// Weights per neuron of layer l, bias last (its input is the constant 1).
     public func fanIn(_ l: Int) -> Int { sizes[l] + 1 }
-    /// MAC steps (cycles that issue) per image.
-    public var stepsPerImage: Int { (0..<layers).reduce(0) { $0 + groups($1) * fanIn($1) } }
+    /// Steps (issue cycles) per neuron of layer l: `macs` inputs each.
+    public func steps(_ l: Int) -> Int { (fanIn(l) + macs - 1) / macs }
+    /// The lane of the last step that carries the bias of layer l.
+    public func biasLane(_ l: Int) -> Int { sizes[l] % macs }
+    /// Steps (cycles that issue) per image.
+    public var stepsPerImage: Int { (0..<layers).reduce(0) { $0 + groups($1) * steps($1) } }
+    /// Multiplier slots per image (steps × PEs × macs; padding included).
+    public var macSlotsPerImage: Int { stepsPerImage * pes * macs }
+    /// Weights per image (the useful MACs, biases included).
+    public var weightsPerImage: Int { (0..<layers).reduce(0) { $0 + sizes[$1 + 1] * fanIn($1) } }
     /// Cycles between the last issue of a layer and the first of the next,
     /// so the results are written before they are read.
     public static let drain = 3
@@ -57,13 +68,17 @@ public struct VIBNNConfig: Sendable, Hashable {
     public var bankDepth: Int { stepsPerImage }
     /// Width of act × weight.
     public var productBits: Int { actBits + 1 + weightBits }
+    /// Width of the exact sum of `macs` products.
+    public var stepSumBits: Int { productBits + (Int.bitWidth - (macs - 1).leadingZeroBitCount) }
     public var accBits: Int { productBits + accGuard }
 
-    /// GRNG samples per MAC step: at least one per PE.
+    /// Weight samplers: one eps per multiplier per step.
+    public var samplers: Int { pes * macs }
+    /// GRNG samples generated per step (Wallace pools give 4 each).
     public var epsLanes: Int {
         switch eps {
-        case .rlf: return pes
-        case .wallace: return 4 * ((pes + 3) / 4)
+        case .rlf: return samplers
+        case .wallace: return 4 * ((samplers + 3) / 4)
         }
     }
 
@@ -72,6 +87,7 @@ public struct VIBNNConfig: Sendable, Hashable {
         if sizes.count < 2 { return "a network needs at least an input and an output layer" }
         if let s = sizes.first(where: { $0 < 1 }) { return "layer sizes must be at least 1, got \(s)" }
         if pes < 1 { return "the PE count must be at least 1" }
+        if !(1...16).contains(macs) { return "MACs per PE must be 1...16, got \(macs)" }
         if !(2...16).contains(actBits) || !(0...actBits).contains(actFraction) {
             return "activation format U\(actBits - actFraction).\(actFraction) is not supported (2...16 bits)"
         }

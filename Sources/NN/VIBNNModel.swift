@@ -7,7 +7,7 @@ extension VIBNNConfig {
     public func rlfGenerators(window n: Int) throws -> [RLFGRNG] {
         let per = min(64, 4096 / n)
         var out: [RLFGRNG] = []
-        var left = pes
+        var left = samplers
         while left > 0 {
             let k = min(per, left)
             out.append(try RLFGRNG(window: n, outputs: k, decimate: true, seed: seed &+ UInt64(out.count), enable: true))
@@ -18,7 +18,7 @@ extension VIBNNConfig {
 
     /// The Wallace pools behind the PEs (4 samples each), pool i seeded seed + i.
     public func wallaceGenerators(log2N: Int) throws -> [WallaceGRNG] {
-        try (0..<(pes + 3) / 4).map { try WallaceGRNG(log2N: log2N, seed: seed &+ UInt64($0), enable: true) }
+        try (0..<(samplers + 3) / 4).map { try WallaceGRNG(log2N: log2N, seed: seed &+ UInt64($0), enable: true) }
     }
 
     /// 2/sqrt(n) with epsFraction + 8 fraction bits: turns an RLF sample
@@ -42,8 +42,8 @@ enum Raw {
     static func unsigned(_ x: Int, bits: Int) -> Int { min(max(x, 0), (1 << bits) - 1) }
 }
 
-/// The eps stream the PEs consume: one vector of `pes` raw eps values per
-/// MAC step, from the generators' models stepped exactly as the hardware
+/// The eps stream the PEs consume: one vector of `pes`·`macs` raw eps
+/// values per step (PE p's lane v at p·macs + v), from the generators' models stepped exactly as the hardware
 /// enables them (the generators advance only on steps).
 public struct EpsStream {
     let c: VIBNNConfig
@@ -85,13 +85,14 @@ public struct EpsStream {
                 raw += wallace[i].cycle()!.map { Raw.signed(Raw.halfEven($0, shift: shift), bits: c.epsBits) }
             }
         }
-        return Array(raw.prefix(c.pes))
+        return Array(raw.prefix(c.samplers))
     }
 }
 
 /// The golden model: the accelerator's fixed-point inference, image after
 /// image, on plain integers, in the order the PE array works (layer, group
-/// of P neurons, input k with the bias last), drawing one eps vector per step.
+/// of P neurons, step of `macs` inputs with the bias last), drawing one eps
+/// vector per step.
 public struct VIBNNModel {
     public let c: VIBNNConfig
     public let w: VIBNNWeights
@@ -115,16 +116,23 @@ public struct VIBNNModel {
             var next = [Int](repeating: 0, count: outs)
             for g in 0..<c.groups(l) {
                 var acc = [Int](repeating: 0, count: c.pes)
-                for k in 0..<c.fanIn(l) {
+                for step in 0..<c.steps(l) {
                     let e = eps.next()
-                    let x = k == c.sizes[l] ? one : a[k]
                     for p in 0..<c.pes {
                         let o = g * c.pes + p
                         guard o < outs else { continue }
-                        let exact = (w.mu[l][o][k] << (xFraction - c.muFraction))
-                            + (w.sigma[l][o][k] * e[p] << (xFraction - c.sigmaFraction - c.epsFraction))
-                        let wq = Raw.signed(Raw.halfEven(exact, shift: xFraction - c.weightFraction), bits: c.weightBits)
-                        acc[p] = Raw.signed(acc[p] + x * wq, bits: c.accBits)
+                        // The step's products are summed exactly, then accumulated.
+                        var sum = 0
+                        for v in 0..<c.macs {
+                            let k = step * c.macs + v
+                            guard k < c.fanIn(l) else { break }
+                            let x = k == c.sizes[l] ? one : a[k]
+                            let exact = (w.mu[l][o][k] << (xFraction - c.muFraction))
+                                + (w.sigma[l][o][k] * e[p * c.macs + v] << (xFraction - c.sigmaFraction - c.epsFraction))
+                            let wq = Raw.signed(Raw.halfEven(exact, shift: xFraction - c.weightFraction), bits: c.weightBits)
+                            sum += x * wq
+                        }
+                        acc[p] = Raw.signed(acc[p] + sum, bits: c.accBits)
                     }
                 }
                 for p in 0..<c.pes where g * c.pes + p < outs {

@@ -190,13 +190,13 @@ extension Report {
         let mem = VIBNNReport.memoryBits(ir)
         func row(_ name: String, _ value: String) { print(name.padding(toLength: 34, withPad: " ", startingAt: 0) + value) }
         print("\(ir.name): \(c.sizes.map(String.init).joined(separator: "-")) MLP, eps from \(c.eps)")
-        row("PEs", "\(c.pes)")
+        row("PEs x MACs per PE", "\(c.pes) x \(c.macs)")
         row("mu/sigma ROM bits (banks)", "\(mem["bank", default: 0])")
         row("input RAM bits (2 images)", "\(mem["images", default: 0])")
         row("GRNG RAM bits", "\(mem["window", default: 0] + mem["pool", default: 0])")
         row("register bits", "\(regs)")
-        row("GRNG samples/cycle used", "\(c.pes) (of \(c.epsLanes) generated)")
-        row("MACs per image", "\(c.stepsPerImage * c.pes) in \(c.stepsPerImage) steps")
+        row("GRNG samples/cycle used", "\(c.samplers) (of \(c.epsLanes) generated)")
+        row("weights sampled per image", "\(c.weightsPerImage) (\(c.macSlotsPerImage) multiplier slots in \(c.stepsPerImage) steps)")
         row("cycles/image (schedule)", "\(c.cyclesPerImage)")
         let tx = try report.measure(images: images, log: log)
         guard tx.count == images else { throw ToolError("expected \(images) results from Verilator, got \(tx.count)") }

@@ -93,8 +93,9 @@ import Verification
 
     /// The accelerator keeps up with its schedule: images offered back to
     /// back come out exactly `cyclesPerImage` apart (Swift engine).
-    @Test func throughputMatchesTheSchedule() throws {
-        let d = try #require(try VIBNNDesign.entry.instantiate(VIBNN.small) as? VIBNNDesign)
+    @Test(arguments: [VIBNN.small, VIBNN.small + ["macs=3", "grng=wallace", "wallace_log2n=4"]])
+    func throughputMatchesTheSchedule(params: [String]) throws {
+        let d = try #require(try VIBNNDesign.entry.instantiate(params) as? VIBNNDesign)
         let sim = try Simulator(try Elaborator.elaborate(d.top))
         let stim = d.stimulus(images: d.images(seed: 1, count: 8), seed: 1, denseCount: 8)
         let valid = try #require(sim.inputs.firstIndex { $0.name == "in_valid" })
