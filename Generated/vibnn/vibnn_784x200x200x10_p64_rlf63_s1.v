@@ -27,7 +27,7 @@ module vibnn_784x200x200x10_p64_rlf63_s1 (
     reg  full1;
     reg  wbuf;
     reg  rbuf;
-    reg  [9:0] wcount;
+    reg  [9:0] wslot;
     reg  [7:0] h0_0;
     reg  [7:0] h0_1;
     reg  [7:0] h0_2;
@@ -1895,7 +1895,7 @@ module vibnn_784x200x200x10_p64_rlf63_s1 (
     wire [9:0] _t918 = k + 10'h1;
     wire [12:0] _t919 = addr + 13'h1;
     wire _t920 = in_valid & in_ready;
-    wire _t921 = wcount == 10'h30f;
+    wire _t921 = wslot == 10'h30f;
     wire _t922 = _t920 & _t921;
     wire _t923 = ~wbuf;
     wire _t924 = _t922 & _t923;
@@ -1907,7 +1907,7 @@ module vibnn_784x200x200x10_p64_rlf63_s1 (
     wire _t930 = _t928 & _t929;
     wire _t931 = _t922 & wbuf;
     wire _t932 = _t928 & rbuf;
-    wire [9:0] _t933 = wcount + 10'h1;
+    wire [9:0] _t933 = wslot + 10'h1;
     wire [9:0] _t934 = _t922 ? 10'h0 : _t933;
     wire _t935 = v3 & last3;
     wire _t936 = layer3[0];
@@ -2343,7 +2343,7 @@ module vibnn_784x200x200x10_p64_rlf63_s1 (
     wire _t1366 = layer3 == 2'h2;
     wire _t1367 = _t935 & _t1366;
     wire _t1368 = _t1367 & _t941;
-    wire [10:0] _t1369 = {wbuf, wcount};
+    wire [10:0] _t1369 = {wbuf, wslot};
     wire [10:0] _t1370 = {rbuf, k};
 
     assign issue = _t1;
@@ -2878,10 +2878,10 @@ module vibnn_784x200x200x10_p64_rlf63_s1 (
     end
     always @(posedge clk) begin
         if (rst) begin
-            wcount <= 10'h0;
+            wslot <= 10'h0;
         end else begin
             if (_t920) begin
-                wcount <= _t934;
+                wslot <= _t934;
             end
         end
     end

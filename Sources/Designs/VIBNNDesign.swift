@@ -52,6 +52,7 @@ public struct VIBNNDesign: Verifiable {
             ["inputs=23", "hidden=10", "outputs=6", "pes=4", "macs=3", "rlf_n=9"],
             ["inputs=8", "hidden=5", "hidden_layers=1", "outputs=2", "pes=5", "macs=16", "grng=wallace", "wallace_log2n=4"],
             ["net=digits", "pes=10", "macs=4", "grng=wallace", "wallace_log2n=6"],
+            ["inputs=1", "hidden=1", "outputs=1", "pes=1", "rlf_n=3"],
         ],
         make: { p in try VIBNNDesign(p) })
 
@@ -139,11 +140,17 @@ public struct VIBNNDesign: Verifiable {
     public func stimulus(images: [[Int]], seed: UInt64, denseCount: Int) -> Stimulus {
         var s = Stimulus(ports: ["in_valid", "in_data"])
         var rng = SplitMix64(seed: seed ^ 0x5EED)
+        let V = config.macs, bits = config.actBits
         for (j, image) in images.enumerated() {
             let dense = j < denseCount
-            for px in image {
+            // `macs` pixels per beat; the last beat's padding is random.
+            for beat in stride(from: 0, to: image.count, by: V) {
                 while !dense && rng.next() % 8 == 0 { s.add([:]) }
-                s.add(["in_valid": 1, "in_data": BigValue(px)])
+                let word = (0..<V).reduce(BigValue.zero) { w, v in
+                    let px = beat + v < image.count ? BigValue(image[beat + v]) : rng.bits(bits)
+                    return w + (px << (bits * v))
+                }
+                s.add(["in_valid": 1, "in_data": word])
             }
             if !dense && rng.next() % 4 == 0 {
                 for _ in 0..<Int(rng.next() % UInt64(config.cyclesPerImage)) { s.add([:]) }
@@ -157,10 +164,12 @@ public struct VIBNNDesign: Verifiable {
 
     public func expected(_ stim: Stimulus) -> [Transaction] {
         guard var model = try? VIBNNModel(config, weights) else { return [] }
-        let pixels = stim.cycles.filter { !$0[0].isZero }.map { $0[1].intValue! }
-        let n = config.sizes[0]
-        return stride(from: 0, to: pixels.count - n + 1, by: n).map { i in
-            let logits = model.infer(Array(pixels[i..<(i + n)]))
+        let n = config.sizes[0], V = config.macs, bits = config.actBits
+        let beats = (n + V - 1) / V
+        let words = stim.cycles.filter { !$0[0].isZero }.map { $0[1] }
+        return stride(from: 0, to: words.count - beats + 1, by: beats).map { i in
+            let pixels = words[i..<(i + beats)].flatMap { w in (0..<V).map { (w >> (bits * $0)).modPow2(bits).intValue! } }
+            let logits = model.infer(Array(pixels.prefix(n)))
             let word = logits.enumerated().reduce(BigValue.zero) {
                 $0 + (BigValue($1.element).modPow2(VIBNNConfig.logitBits) << (VIBNNConfig.logitBits * $1.offset))
             }

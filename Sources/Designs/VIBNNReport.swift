@@ -22,7 +22,8 @@ public struct VIBNNReport {
     /// Memory bits by kind across the hierarchy (by memory name).
     public static func memoryBits(_ ir: ModuleIR) -> [String: Int] {
         var out: [String: Int] = [:]
-        for m in ir.memories { out[m.name, default: 0] += m.width * m.depth }
+        // Banks of one kind share a stem: images0, images1, ... count as images.
+        for m in ir.memories { out[String(m.name.prefix { !$0.isNumber }), default: 0] += m.width * m.depth }
         for inst in ir.instances {
             for (k, v) in memoryBits(inst.module) { out[k, default: 0] += v }
         }

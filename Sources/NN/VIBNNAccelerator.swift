@@ -103,7 +103,8 @@ public struct VIBNNPE: Block {
 /// weight per MAC; layers run one after another on the same array.
 ///
 /// Ports: `in_valid`/`in_data`/`in_ready` stream the pixels (activation
-/// format) of one image after another into a double-buffered input RAM, so
+/// format, `macs` per beat, the last beat of an image padded) of one image
+/// after another into a double-buffered input RAM, so
 /// the next image loads while this one computes; `out_valid` pulses for one
 /// cycle with every logit of an image in `out_logits` (logit i in bits
 /// 16i...16i+15, SQ8.8). Hidden activations live in two register buffers
@@ -132,7 +133,9 @@ public struct VIBNNAccelerator: Block {
         let layers = c.layers, P = c.pes, V = c.macs
         m.describe("VIBNN: \(c.sizes.map(String.init).joined(separator: "-")) MLP, \(P) PEs x \(V) MACs, eps from \(c.eps), \(c.cyclesPerImage) cycles/image")
         let inValid = m.input("in_valid", .bool)
-        let inData = m.input("in_data", c.actType)
+        // `macs` pixels per beat (pixel j in bits actBits·j), so loading an
+        // image takes no longer than computing it.
+        let inData = m.input("in_data", .uint(V * c.actBits))
 
         // ---- Generators: valid when all are; advance on issue.
         let issue = m.wire("issue", .bool)
@@ -183,33 +186,23 @@ public struct VIBNNAccelerator: Block {
         issue.assign(busy & idle)
 
         // ---- Input side: two image buffers, {buffer, slot}, in V banks
-        // (pixel i in bank i mod V, slot i / V), read a slot per step.
+        // (pixel i in bank i mod V, slot i / V): a beat writes a slot, a
+        // step reads one.
         let slots = (c.sizes[0] + V - 1) / V
-        let sW = bits(max(1, slots) - 1)
+        let sW = bits(slots - 1)
         let inRAM = (0..<V).map { m.memory(V == 1 ? "images" : "images\($0)", c.actType, depth: 2 << sW) }
-        let pW = bits(c.sizes[0] - 1)
         let full0 = m.register("full0", .bool, reset: 0)
         let full1 = m.register("full1", .bool, reset: 0)
         let wbuf = m.register("wbuf", .bool, reset: 0)
         let rbuf = m.register("rbuf", .bool, reset: 0)
-        let wcount = m.register("wcount", .uint(pW), reset: 0)
+        let wslot = m.register("wslot", .uint(sW), reset: 0)
         let inReady = m.output("in_ready", !m.mux(wbuf, full1, full0))
         let accept = inValid & inReady
-        let imageIn = accept & (wcount == c.sizes[0] - 1)
-        m.when(accept) { wcount.assign(m.mux(imageIn, m.literal(0, .uint(pW)), wcount &+ 1)) }
-        if V == 1 {
-            inRAM[0].write(addr: m.cat(wbuf, wcount.resized(to: sW)), data: inData, enable: accept)
-        } else {
-            let wlane = m.register("wlane", .uint(bits(V - 1)), reset: 0)
-            let wslot = m.register("wslot", .uint(sW), reset: 0)
-            let laneEnd = wlane == V - 1
-            m.when(accept) {
-                wlane.assign(m.mux(imageIn | laneEnd, m.literal(0, wlane.type), wlane &+ 1))
-                m.when(imageIn) { wslot.assign(0) }.elseWhen(laneEnd) { wslot.assign(wslot &+ 1) }
-            }
-            for v in 0..<V {
-                inRAM[v].write(addr: m.cat(wbuf, wslot), data: inData, enable: accept & (wlane == v))
-            }
+        let imageIn = accept & (wslot == slots - 1)
+        m.when(accept) { wslot.assign(m.mux(imageIn, m.literal(0, .uint(sW)), wslot &+ 1)) }
+        for v in 0..<V {
+            let px = inData.bits(c.actBits * v + c.actBits - 1, c.actBits * v).asFixed(signed: false, fraction: c.actFraction)
+            inRAM[v].write(addr: m.cat(wbuf, wslot), data: px, enable: accept)
         }
         m.when(imageIn) { wbuf.assign(!wbuf) }
         let rFull = m.mux(rbuf, full1, full0)
