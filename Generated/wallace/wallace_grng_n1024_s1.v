@@ -6,6 +6,8 @@
 module wallace_grng_n1024_s1 (
     input  wire clk,
     input  wire rst,
+    input  wire load,
+    input  wire [95:0] seed,
     output wire valid,
     output wire [95:0] eps
 );
@@ -26,164 +28,166 @@ module wallace_grng_n1024_s1 (
     wire [23:0] _pool_rd3;
 
     wire _t0 = step == 8'hff;
-    wire _t1 = _t0 & running;
-    wire [42:0] _t2 = {{24{gain[18]}}, gain};
-    wire _t3 = step[7];
-    wire [25:0] _t4 = {{2{_pool_rd3[23]}}, _pool_rd3};
-    wire [24:0] _t5 = {{1{_pool_rd0[23]}}, _pool_rd0};
-    wire [24:0] _t6 = {{1{_pool_rd1[23]}}, _pool_rd1};
-    wire [24:0] _t7 = _t5 + _t6;
-    wire [25:0] _t8 = {{1{_t7[24]}}, _t7};
-    wire [24:0] _t9 = {{1{_pool_rd2[23]}}, _pool_rd2};
-    wire [24:0] _t10 = {{1{_pool_rd3[23]}}, _pool_rd3};
-    wire [24:0] _t11 = _t9 + _t10;
-    wire [25:0] _t12 = {{1{_t11[24]}}, _t11};
-    wire [25:0] _t13 = _t8 + _t12;
-    wire [24:0] _t14 = _t13[25:1];
-    wire [25:0] _t15 = {{1{_t14[24]}}, _t14};
-    wire [25:0] _t16 = _t4 - _t15;
-    wire [25:0] _t17 = _t15 - _t4;
-    wire [25:0] _t18 = _t3 ? _t16 : _t17;
-    wire _t19 = $signed(26'h7fffff) < $signed(_t18);
-    wire _t20 = $signed(_t18) < $signed(26'h3800000);
-    wire [23:0] _t21 = _t18[23:0];
-    wire [23:0] _t22 = _t20 ? 24'h800000 : _t21;
-    wire [23:0] _t23 = _t19 ? 24'h7fffff : _t22;
-    wire [42:0] _t24 = {{19{_t23[23]}}, _t23};
-    wire [42:0] _t25 = _t2 * _t24;
-    wire [43:0] _t26 = {{1{_t25[42]}}, _t25};
-    wire [43:0] _t27 = _t26 + 44'h7fff;
-    wire _t28 = _t25[16];
-    wire [43:0] _t29 = {{43{1'b0}}, _t28};
-    wire [43:0] _t30 = _t27 + _t29;
-    wire [27:0] _t31 = _t30[43:16];
-    wire _t32 = $signed(28'h7fffff) < $signed(_t31);
-    wire _t33 = $signed(_t31) < $signed(28'hf800000);
-    wire [23:0] _t34 = _t30[39:16];
-    wire [23:0] _t35 = _t33 ? 24'h800000 : _t34;
-    wire [23:0] _t36 = _t32 ? 24'h7fffff : _t35;
-    wire [25:0] _t37 = {{2{_pool_rd2[23]}}, _pool_rd2};
-    wire [25:0] _t38 = _t37 - _t15;
-    wire [25:0] _t39 = _t15 - _t37;
-    wire [25:0] _t40 = _t3 ? _t38 : _t39;
-    wire _t41 = $signed(26'h7fffff) < $signed(_t40);
-    wire _t42 = $signed(_t40) < $signed(26'h3800000);
-    wire [23:0] _t43 = _t40[23:0];
-    wire [23:0] _t44 = _t42 ? 24'h800000 : _t43;
-    wire [23:0] _t45 = _t41 ? 24'h7fffff : _t44;
-    wire [42:0] _t46 = {{19{_t45[23]}}, _t45};
-    wire [42:0] _t47 = _t2 * _t46;
-    wire [43:0] _t48 = {{1{_t47[42]}}, _t47};
-    wire [43:0] _t49 = _t48 + 44'h7fff;
-    wire _t50 = _t47[16];
-    wire [43:0] _t51 = {{43{1'b0}}, _t50};
-    wire [43:0] _t52 = _t49 + _t51;
-    wire [27:0] _t53 = _t52[43:16];
-    wire _t54 = $signed(28'h7fffff) < $signed(_t53);
-    wire _t55 = $signed(_t53) < $signed(28'hf800000);
-    wire [23:0] _t56 = _t52[39:16];
-    wire [23:0] _t57 = _t55 ? 24'h800000 : _t56;
-    wire [23:0] _t58 = _t54 ? 24'h7fffff : _t57;
-    wire [25:0] _t59 = {{2{_pool_rd1[23]}}, _pool_rd1};
-    wire [25:0] _t60 = _t59 - _t15;
-    wire [25:0] _t61 = _t15 - _t59;
-    wire [25:0] _t62 = _t3 ? _t60 : _t61;
-    wire _t63 = $signed(26'h7fffff) < $signed(_t62);
-    wire _t64 = $signed(_t62) < $signed(26'h3800000);
-    wire [23:0] _t65 = _t62[23:0];
-    wire [23:0] _t66 = _t64 ? 24'h800000 : _t65;
-    wire [23:0] _t67 = _t63 ? 24'h7fffff : _t66;
-    wire [42:0] _t68 = {{19{_t67[23]}}, _t67};
-    wire [42:0] _t69 = _t2 * _t68;
-    wire [43:0] _t70 = {{1{_t69[42]}}, _t69};
-    wire [43:0] _t71 = _t70 + 44'h7fff;
-    wire _t72 = _t69[16];
-    wire [43:0] _t73 = {{43{1'b0}}, _t72};
-    wire [43:0] _t74 = _t71 + _t73;
-    wire [27:0] _t75 = _t74[43:16];
-    wire _t76 = $signed(28'h7fffff) < $signed(_t75);
-    wire _t77 = $signed(_t75) < $signed(28'hf800000);
-    wire [23:0] _t78 = _t74[39:16];
-    wire [23:0] _t79 = _t77 ? 24'h800000 : _t78;
-    wire [23:0] _t80 = _t76 ? 24'h7fffff : _t79;
-    wire [25:0] _t81 = {{2{_pool_rd0[23]}}, _pool_rd0};
-    wire [25:0] _t82 = _t15 - _t81;
-    wire [25:0] _t83 = _t81 - _t15;
-    wire [25:0] _t84 = _t3 ? _t82 : _t83;
-    wire _t85 = $signed(26'h7fffff) < $signed(_t84);
-    wire _t86 = $signed(_t84) < $signed(26'h3800000);
-    wire [23:0] _t87 = _t84[23:0];
-    wire [23:0] _t88 = _t86 ? 24'h800000 : _t87;
-    wire [23:0] _t89 = _t85 ? 24'h7fffff : _t88;
-    wire [42:0] _t90 = {{19{_t89[23]}}, _t89};
-    wire [42:0] _t91 = _t2 * _t90;
-    wire [43:0] _t92 = {{1{_t91[42]}}, _t91};
-    wire [43:0] _t93 = _t92 + 44'h7fff;
-    wire _t94 = _t91[16];
-    wire [43:0] _t95 = {{43{1'b0}}, _t94};
-    wire [43:0] _t96 = _t93 + _t95;
-    wire [27:0] _t97 = _t96[43:16];
-    wire _t98 = $signed(28'h7fffff) < $signed(_t97);
-    wire _t99 = $signed(_t97) < $signed(28'hf800000);
-    wire [23:0] _t100 = _t96[39:16];
-    wire [23:0] _t101 = _t99 ? 24'h800000 : _t100;
-    wire [23:0] _t102 = _t98 ? 24'h7fffff : _t101;
-    wire [95:0] _t103 = {_t36, _t58, _t80, _t102};
-    wire [7:0] _t104 = step + 8'h1;
-    wire [7:0] _t105 = _t1 ? 8'h0 : _t104;
-    wire _t106 = step == 8'h0;
-    wire _t107 = _t106 & running;
-    wire [45:0] _t108 = {{22{z[23]}}, z};
-    wire [45:0] _t109 = 46'h5a85 * _t108;
-    wire [46:0] _t110 = {{1{_t109[45]}}, _t109};
-    wire [46:0] _t111 = 47'h3ffc000000 + _t110;
-    wire [47:0] _t112 = {{1{_t111[46]}}, _t111};
-    wire [47:0] _t113 = _t112 + 48'h1fffff;
-    wire _t114 = _t111[22];
-    wire [47:0] _t115 = {{47{1'b0}}, _t114};
-    wire [47:0] _t116 = _t113 + _t115;
-    wire [25:0] _t117 = _t116[47:22];
-    wire _t118 = $signed(26'h3ffff) < $signed(_t117);
-    wire _t119 = $signed(_t117) < $signed(26'h3fc0000);
-    wire [18:0] _t120 = _t116[40:22];
-    wire [18:0] _t121 = _t119 ? 19'h40000 : _t120;
-    wire [18:0] _t122 = _t118 ? 19'h3ffff : _t121;
-    wire [31:0] _t123 = _t106 ? addr_rng_u : pass_word;
-    wire [9:0] _t124 = _t123[9:0];
-    wire [9:0] _t125 = {step, 2'h0};
-    wire [19:0] _t126 = {{10{1'b0}}, _t125};
-    wire [8:0] _t127 = _t123[19:11];
-    wire [9:0] _t128 = {_t127, 1'b1};
-    wire [19:0] _t129 = {{10{1'b0}}, _t128};
-    wire [19:0] _t130 = _t126 * _t129;
-    wire [9:0] _t131 = _t130[9:0];
-    wire [9:0] _t132 = _t124 + _t131;
-    wire [9:0] _t133 = _t123[29:20];
-    wire [9:0] _t134 = _t132 ^ _t133;
-    wire [9:0] _t135 = _t125 | 10'h1;
-    wire [19:0] _t136 = {{10{1'b0}}, _t135};
-    wire [19:0] _t137 = _t136 * _t129;
-    wire [9:0] _t138 = _t137[9:0];
-    wire [9:0] _t139 = _t124 + _t138;
-    wire [9:0] _t140 = _t139 ^ _t133;
-    wire [9:0] _t141 = _t125 | 10'h2;
-    wire [19:0] _t142 = {{10{1'b0}}, _t141};
-    wire [19:0] _t143 = _t142 * _t129;
-    wire [9:0] _t144 = _t143[9:0];
-    wire [9:0] _t145 = _t124 + _t144;
-    wire [9:0] _t146 = _t145 ^ _t133;
-    wire [9:0] _t147 = _t125 | 10'h3;
-    wire [19:0] _t148 = {{10{1'b0}}, _t147};
-    wire [19:0] _t149 = _t148 * _t129;
-    wire [9:0] _t150 = _t149[9:0];
-    wire [9:0] _t151 = _t124 + _t150;
-    wire [9:0] _t152 = _t151 ^ _t133;
+    wire _t1 = ~load;
+    wire _t2 = running & _t1;
+    wire _t3 = _t0 & _t2;
+    wire [42:0] _t4 = {{24{gain[18]}}, gain};
+    wire _t5 = step[7];
+    wire [25:0] _t6 = {{2{_pool_rd3[23]}}, _pool_rd3};
+    wire [24:0] _t7 = {{1{_pool_rd0[23]}}, _pool_rd0};
+    wire [24:0] _t8 = {{1{_pool_rd1[23]}}, _pool_rd1};
+    wire [24:0] _t9 = _t7 + _t8;
+    wire [25:0] _t10 = {{1{_t9[24]}}, _t9};
+    wire [24:0] _t11 = {{1{_pool_rd2[23]}}, _pool_rd2};
+    wire [24:0] _t12 = {{1{_pool_rd3[23]}}, _pool_rd3};
+    wire [24:0] _t13 = _t11 + _t12;
+    wire [25:0] _t14 = {{1{_t13[24]}}, _t13};
+    wire [25:0] _t15 = _t10 + _t14;
+    wire [24:0] _t16 = _t15[25:1];
+    wire [25:0] _t17 = {{1{_t16[24]}}, _t16};
+    wire [25:0] _t18 = _t6 - _t17;
+    wire [25:0] _t19 = _t17 - _t6;
+    wire [25:0] _t20 = _t5 ? _t18 : _t19;
+    wire _t21 = $signed(26'h7fffff) < $signed(_t20);
+    wire _t22 = $signed(_t20) < $signed(26'h3800000);
+    wire [23:0] _t23 = _t20[23:0];
+    wire [23:0] _t24 = _t22 ? 24'h800000 : _t23;
+    wire [23:0] _t25 = _t21 ? 24'h7fffff : _t24;
+    wire [42:0] _t26 = {{19{_t25[23]}}, _t25};
+    wire [42:0] _t27 = _t4 * _t26;
+    wire [43:0] _t28 = {{1{_t27[42]}}, _t27};
+    wire [43:0] _t29 = _t28 + 44'h7fff;
+    wire _t30 = _t27[16];
+    wire [43:0] _t31 = {{43{1'b0}}, _t30};
+    wire [43:0] _t32 = _t29 + _t31;
+    wire [27:0] _t33 = _t32[43:16];
+    wire _t34 = $signed(28'h7fffff) < $signed(_t33);
+    wire _t35 = $signed(_t33) < $signed(28'hf800000);
+    wire [23:0] _t36 = _t32[39:16];
+    wire [23:0] _t37 = _t35 ? 24'h800000 : _t36;
+    wire [23:0] _t38 = _t34 ? 24'h7fffff : _t37;
+    wire [25:0] _t39 = {{2{_pool_rd2[23]}}, _pool_rd2};
+    wire [25:0] _t40 = _t39 - _t17;
+    wire [25:0] _t41 = _t17 - _t39;
+    wire [25:0] _t42 = _t5 ? _t40 : _t41;
+    wire _t43 = $signed(26'h7fffff) < $signed(_t42);
+    wire _t44 = $signed(_t42) < $signed(26'h3800000);
+    wire [23:0] _t45 = _t42[23:0];
+    wire [23:0] _t46 = _t44 ? 24'h800000 : _t45;
+    wire [23:0] _t47 = _t43 ? 24'h7fffff : _t46;
+    wire [42:0] _t48 = {{19{_t47[23]}}, _t47};
+    wire [42:0] _t49 = _t4 * _t48;
+    wire [43:0] _t50 = {{1{_t49[42]}}, _t49};
+    wire [43:0] _t51 = _t50 + 44'h7fff;
+    wire _t52 = _t49[16];
+    wire [43:0] _t53 = {{43{1'b0}}, _t52};
+    wire [43:0] _t54 = _t51 + _t53;
+    wire [27:0] _t55 = _t54[43:16];
+    wire _t56 = $signed(28'h7fffff) < $signed(_t55);
+    wire _t57 = $signed(_t55) < $signed(28'hf800000);
+    wire [23:0] _t58 = _t54[39:16];
+    wire [23:0] _t59 = _t57 ? 24'h800000 : _t58;
+    wire [23:0] _t60 = _t56 ? 24'h7fffff : _t59;
+    wire [25:0] _t61 = {{2{_pool_rd1[23]}}, _pool_rd1};
+    wire [25:0] _t62 = _t61 - _t17;
+    wire [25:0] _t63 = _t17 - _t61;
+    wire [25:0] _t64 = _t5 ? _t62 : _t63;
+    wire _t65 = $signed(26'h7fffff) < $signed(_t64);
+    wire _t66 = $signed(_t64) < $signed(26'h3800000);
+    wire [23:0] _t67 = _t64[23:0];
+    wire [23:0] _t68 = _t66 ? 24'h800000 : _t67;
+    wire [23:0] _t69 = _t65 ? 24'h7fffff : _t68;
+    wire [42:0] _t70 = {{19{_t69[23]}}, _t69};
+    wire [42:0] _t71 = _t4 * _t70;
+    wire [43:0] _t72 = {{1{_t71[42]}}, _t71};
+    wire [43:0] _t73 = _t72 + 44'h7fff;
+    wire _t74 = _t71[16];
+    wire [43:0] _t75 = {{43{1'b0}}, _t74};
+    wire [43:0] _t76 = _t73 + _t75;
+    wire [27:0] _t77 = _t76[43:16];
+    wire _t78 = $signed(28'h7fffff) < $signed(_t77);
+    wire _t79 = $signed(_t77) < $signed(28'hf800000);
+    wire [23:0] _t80 = _t76[39:16];
+    wire [23:0] _t81 = _t79 ? 24'h800000 : _t80;
+    wire [23:0] _t82 = _t78 ? 24'h7fffff : _t81;
+    wire [25:0] _t83 = {{2{_pool_rd0[23]}}, _pool_rd0};
+    wire [25:0] _t84 = _t17 - _t83;
+    wire [25:0] _t85 = _t83 - _t17;
+    wire [25:0] _t86 = _t5 ? _t84 : _t85;
+    wire _t87 = $signed(26'h7fffff) < $signed(_t86);
+    wire _t88 = $signed(_t86) < $signed(26'h3800000);
+    wire [23:0] _t89 = _t86[23:0];
+    wire [23:0] _t90 = _t88 ? 24'h800000 : _t89;
+    wire [23:0] _t91 = _t87 ? 24'h7fffff : _t90;
+    wire [42:0] _t92 = {{19{_t91[23]}}, _t91};
+    wire [42:0] _t93 = _t4 * _t92;
+    wire [43:0] _t94 = {{1{_t93[42]}}, _t93};
+    wire [43:0] _t95 = _t94 + 44'h7fff;
+    wire _t96 = _t93[16];
+    wire [43:0] _t97 = {{43{1'b0}}, _t96};
+    wire [43:0] _t98 = _t95 + _t97;
+    wire [27:0] _t99 = _t98[43:16];
+    wire _t100 = $signed(28'h7fffff) < $signed(_t99);
+    wire _t101 = $signed(_t99) < $signed(28'hf800000);
+    wire [23:0] _t102 = _t98[39:16];
+    wire [23:0] _t103 = _t101 ? 24'h800000 : _t102;
+    wire [23:0] _t104 = _t100 ? 24'h7fffff : _t103;
+    wire [95:0] _t105 = {_t38, _t60, _t82, _t104};
+    wire [7:0] _t106 = step + 8'h1;
+    wire [7:0] _t107 = _t3 ? 8'h0 : _t106;
+    wire _t108 = step == 8'h0;
+    wire _t109 = _t108 & _t2;
+    wire [45:0] _t110 = {{22{z[23]}}, z};
+    wire [45:0] _t111 = 46'h5a85 * _t110;
+    wire [46:0] _t112 = {{1{_t111[45]}}, _t111};
+    wire [46:0] _t113 = 47'h3ffc000000 + _t112;
+    wire [47:0] _t114 = {{1{_t113[46]}}, _t113};
+    wire [47:0] _t115 = _t114 + 48'h1fffff;
+    wire _t116 = _t113[22];
+    wire [47:0] _t117 = {{47{1'b0}}, _t116};
+    wire [47:0] _t118 = _t115 + _t117;
+    wire [25:0] _t119 = _t118[47:22];
+    wire _t120 = $signed(26'h3ffff) < $signed(_t119);
+    wire _t121 = $signed(_t119) < $signed(26'h3fc0000);
+    wire [18:0] _t122 = _t118[40:22];
+    wire [18:0] _t123 = _t121 ? 19'h40000 : _t122;
+    wire [18:0] _t124 = _t120 ? 19'h3ffff : _t123;
+    wire [31:0] _t125 = _t108 ? addr_rng_u : pass_word;
+    wire [9:0] _t126 = _t125[9:0];
+    wire [9:0] _t127 = {step, 2'h0};
+    wire [19:0] _t128 = {{10{1'b0}}, _t127};
+    wire [8:0] _t129 = _t125[19:11];
+    wire [9:0] _t130 = {_t129, 1'b1};
+    wire [19:0] _t131 = {{10{1'b0}}, _t130};
+    wire [19:0] _t132 = _t128 * _t131;
+    wire [9:0] _t133 = _t132[9:0];
+    wire [9:0] _t134 = _t126 + _t133;
+    wire [9:0] _t135 = _t125[29:20];
+    wire [9:0] _t136 = _t134 ^ _t135;
+    wire [9:0] _t137 = _t127 | 10'h1;
+    wire [19:0] _t138 = {{10{1'b0}}, _t137};
+    wire [19:0] _t139 = _t138 * _t131;
+    wire [9:0] _t140 = _t139[9:0];
+    wire [9:0] _t141 = _t126 + _t140;
+    wire [9:0] _t142 = _t141 ^ _t135;
+    wire [9:0] _t143 = _t127 | 10'h2;
+    wire [19:0] _t144 = {{10{1'b0}}, _t143};
+    wire [19:0] _t145 = _t144 * _t131;
+    wire [9:0] _t146 = _t145[9:0];
+    wire [9:0] _t147 = _t126 + _t146;
+    wire [9:0] _t148 = _t147 ^ _t135;
+    wire [9:0] _t149 = _t127 | 10'h3;
+    wire [19:0] _t150 = {{10{1'b0}}, _t149};
+    wire [19:0] _t151 = _t150 * _t131;
+    wire [9:0] _t152 = _t151[9:0];
+    wire [9:0] _t153 = _t126 + _t152;
+    wire [9:0] _t154 = _t153 ^ _t135;
 
-    assign addr_rng_enable = _t1;
-    assign addr_rng_load = 1'b0;
-    assign addr_rng_seed = 96'h0;
-    assign valid = running;
-    assign eps = _t103;
+    assign addr_rng_enable = _t3;
+    assign addr_rng_load = load;
+    assign addr_rng_seed = seed;
+    assign valid = _t2;
+    assign eps = _t105;
     always @(posedge clk) begin
         if (rst) begin
             running <= 1'b0;
@@ -195,8 +199,12 @@ module wallace_grng_n1024_s1 (
         if (rst) begin
             step <= 8'h0;
         end else begin
-            if (running) begin
-                step <= _t105;
+            if (load) begin
+                step <= 8'h0;
+            end else begin
+                if (_t2) begin
+                    step <= _t107;
+                end
             end
         end
     end
@@ -204,7 +212,7 @@ module wallace_grng_n1024_s1 (
         if (rst) begin
             pass_word <= 32'h0;
         end else begin
-            if (_t107) begin
+            if (_t109) begin
                 pass_word <= addr_rng_u;
             end
         end
@@ -213,8 +221,8 @@ module wallace_grng_n1024_s1 (
         if (rst) begin
             z <= 24'h0;
         end else begin
-            if (_t107) begin
-                z <= _t89;
+            if (_t109) begin
+                z <= _t91;
             end
         end
     end
@@ -222,8 +230,8 @@ module wallace_grng_n1024_s1 (
         if (rst) begin
             gain <= 19'h10000;
         end else begin
-            if (_t1) begin
-                gain <= _t122;
+            if (_t3) begin
+                gain <= _t124;
             end
         end
     end
@@ -1254,15 +1262,15 @@ module wallace_grng_n1024_s1 (
         pool[1023] = 24'hfa8b4d;
     end
     always @(posedge clk) begin
-        if (running) pool[_t134] <= _t89;
-        if (running) pool[_t140] <= _t67;
-        if (running) pool[_t146] <= _t45;
-        if (running) pool[_t152] <= _t23;
+        if (_t2) pool[_t136] <= _t91;
+        if (_t2) pool[_t142] <= _t69;
+        if (_t2) pool[_t148] <= _t47;
+        if (_t2) pool[_t154] <= _t25;
     end
-    assign _pool_rd0 = pool[_t134];
-    assign _pool_rd1 = pool[_t140];
-    assign _pool_rd2 = pool[_t146];
-    assign _pool_rd3 = pool[_t152];
+    assign _pool_rd0 = pool[_t136];
+    assign _pool_rd1 = pool[_t142];
+    assign _pool_rd2 = pool[_t148];
+    assign _pool_rd3 = pool[_t154];
     taus88_bf34dad_26e6076_e5906136 addr_rng (
         .clk(clk),
         .rst(rst),
@@ -1273,7 +1281,7 @@ module wallace_grng_n1024_s1 (
     );
 
     // Bits no logic reads, kept visible to lint on purpose.
-    wire _unused_ok = &{1'b0, _t13[0], _t30[15:0], _t52[15:0], _t74[15:0], _t96[15:0], _t116[21:0], _t123[31:30], _t123[10], _t130[19:10], _t137[19:10], _t143[19:10], _t149[19:10], 1'b0};
+    wire _unused_ok = &{1'b0, _t15[0], _t32[15:0], _t54[15:0], _t76[15:0], _t98[15:0], _t118[21:0], _t125[31:30], _t125[10], _t132[19:10], _t139[19:10], _t145[19:10], _t151[19:10], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -17,7 +17,8 @@ public struct RLFDesign: Verifiable {
     public static let entry = DesignEntry(
         name: "rlf", summary: "RLF-GRNG: RAM-based LFSR windows, running binomial sums, k samples/cycle",
         params: specs,
-        testParams: [["n=5", "k=1", "decimate=no"], ["n=16", "k=2"], ["n=7", "k=3", "decimate=no", "seed=9"]],
+        testParams: [["n=5", "k=1", "decimate=no"], ["n=16", "k=2"], ["n=7", "k=3", "decimate=no", "seed=9"],
+                     ["seed=5"], ["n=31", "k=2", "seed=3"]],
         make: { p in try RLFDesign(p) })
 
     init(_ p: ParamValues) throws {

@@ -32,11 +32,26 @@ public struct WallaceDesign: Verifiable {
     public var dataPorts: [String] { ["eps"] }
     public var latency: Int { 1 }
 
-    /// The generator has no inputs besides clock and reset: the vectors are
-    /// just cycles.
+    /// Free-running cycles with seed loads: directed ones (all-zero seeds,
+    /// every component degenerate, so each takes its reset seed; then two
+    /// loads in a row), then one about every 4,000 cycles with random seeds,
+    /// now and then with a degenerate component.
     public func stimulus(seed: UInt64, vectors: Int) -> Stimulus {
-        var s = Stimulus(ports: [])
-        for _ in 0..<vectors { s.add([:]) }
+        var s = Stimulus(ports: ["load", "seed"])
+        var rng = SplitMix64(seed: seed)
+        let width = 96 * banks.banks.count
+        for c in 0..<vectors {
+            switch c {
+            case 100: s.add(["load": 1, "seed": .zero])
+            case 700, 701: s.add(["load": 1, "seed": rng.bits(width)])
+            default:
+                guard rng.next() % 4000 == 0 else { s.add([:]); continue }
+                var word = rng.bits(width)
+                // A degenerate component: its masked (upper) bits zero.
+                if rng.next() % 3 == 0 { word = word - ((word >> 32).modPow2(32) << 32) + (BigValue(Int(rng.next() % 8)) << 32) }
+                s.add(["load": 1, "seed": word])
+            }
+        }
         return s
     }
 
@@ -45,7 +60,10 @@ public struct WallaceDesign: Verifiable {
         for i in models.indices { try? models[i].reset() }
         return stim.cycles.indices.compactMap { c in
             // Every bank steps every cycle; all are idle on the same cycle.
-            let perBank = models.indices.map { models[$0].cycle() }
+            let load = !stim.cycles[c][0].isZero, seedWord = stim.cycles[c][1]
+            let perBank = models.indices.map { b in
+                models[b].cycle(load: load, seeds: (0..<3).map { UInt32((seedWord >> (96 * b + 32 * $0)).modPow2(32).intValue!) })
+            }
             guard perBank.allSatisfy({ $0 != nil }) else { return nil }
             let samples = perBank.flatMap { $0! }
             let word = samples.enumerated().reduce(BigValue.zero) {

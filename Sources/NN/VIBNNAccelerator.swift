@@ -161,6 +161,8 @@ public struct VIBNNAccelerator: Block {
             for (i, g) in try c.wallaceGenerators(log2N: a).enumerated() {
                 let u = try m.instance(g, name: "grng\(i)")
                 u.input("enable").assign(issue)
+                u.input("load").assign(m.literal(0, .bool))
+                u.input("seed").assign(m.literal(0, .uint(96)))
                 grngValid = grngValid.map { $0 & u.output("valid") } ?? u.output("valid")
                 let t = WallaceGRNG.sample, all = u.output("eps")
                 for q in 0..<4 {

@@ -92,15 +92,20 @@ public struct WallaceGRNG: Block {
         // register that is 0 in reset and 1 from the cycle after gates it all.
         let running = m.register("running", .bool, reset: 0)
         running.assign(m.literal(1, .bool))
+        // A seed load reloads the taus88 address generator (a degenerate
+        // component takes its reset seed) and restarts the pass; the pool
+        // keeps its values. No transform is committed on a load cycle.
+        let load = m.input("load", .bool)
+        let seedIn = m.input("seed", .uint(96))
         // `go`: this cycle's transform is committed.
-        let go = hasEnable ? running & m.input("enable", .bool) : running
+        let go = (hasEnable ? running & m.input("enable", .bool) : running) & !load
 
         // Pass bookkeeping: step i within the pass, and the pass's addressing.
         let step = m.register("step", .uint(a - 2), reset: 0)
         let lastStep = (step == steps - 1) & go
         let taus = try m.instance(try Tausworthe(.taus88, seeds: tausSeeds), name: "addr_rng")
-        taus.input("load").assign(m.literal(0, .bool))
-        taus.input("seed").assign(m.literal(0, .uint(96)))
+        taus.input("load").assign(load)
+        taus.input("seed").assign(seedIn)
         taus.input("enable").assign(lastStep)
         let u = taus.output("u")
         // The pass word: the Tausworthe output at step 0, held for the pass
@@ -112,7 +117,7 @@ public struct WallaceGRNG: Block {
         let strideOdd = m.cat(useWord.bits(2 * a - 1, a + 1), m.literal(1, .bool))
         let maskBits = useWord.bits(3 * a - 1, 2 * a)
 
-        m.when(go) { step.assign(m.mux(lastStep, m.literal(0, .uint(a - 2)), step &+ 1)) }
+        m.when(load) { step.assign(0) }.elseWhen(go) { step.assign(m.mux(lastStep, m.literal(0, .uint(a - 2)), step &+ 1)) }
 
         // Addresses (start + j·stride) xor mask for j = 4·step + 0...3.
         let j0 = m.cat(step, m.literal(0, .uint(2)))
@@ -149,7 +154,7 @@ public struct WallaceGRNG: Block {
         let gNext = (c1s + c2s * z).cast(to: WallaceGRNG.gain, rounding: .halfEven, overflow: .saturate)
         m.when(lastStep) { gain.assign(gNext) }
         let outs = news.map { (gain * $0).cast(to: t, rounding: .halfEven, overflow: .saturate) }
-        m.output("valid", running)
+        m.output("valid", running & !load)
         m.output("eps", m.cat(outs.reversed()))
     }
 }
@@ -179,10 +184,17 @@ public struct WallaceModel {
     static func saturate(_ v: Int) -> Int { min(max(v, -(1 << 23)), (1 << 23) - 1) }
 
     /// One cycle: the four samples shown (raw, 18 fraction bits; nil on the
-    /// idle cycle after reset), then the edge.
-    public mutating func cycle() -> [Int]? {
+    /// idle cycle after reset and on a load), then the edge. `load` with
+    /// `seeds` reloads the address generator and restarts the pass.
+    public mutating func cycle(load: Bool = false, seeds: [UInt32] = []) -> [Int]? {
         guard running else {
             running = true
+            if load { taus.load(seeds); step = 0 }
+            return nil
+        }
+        if load {
+            taus.load(seeds)
+            step = 0
             return nil
         }
         let lastStep = step == g.n / 4 - 1
@@ -235,7 +247,8 @@ public struct WallaceModel {
 }
 
 /// `banks` independent Wallace pools side by side (seeds seed, seed+1, ...):
-/// 4·banks samples per cycle, bank b's in bits 96b ... 96b+95 of `eps`.
+/// 4·banks samples per cycle, bank b's in bits 96b ... 96b+95 of `eps`;
+/// `load` reloads every bank, bank b from bits 96b ... 96b+95 of `seed`.
 public struct WallaceBanks: Block {
     public let banks: [WallaceGRNG]
 
@@ -248,10 +261,14 @@ public struct WallaceBanks: Block {
 
     public func build(_ m: ModuleBuilder) throws {
         m.describe("\(banks.count) Wallace pools of \(banks[0].n) values: \(4 * banks.count) samples/cycle")
+        let load = m.input("load", .bool)
+        let seed = m.input("seed", .uint(96 * banks.count))
         var outs: [Signal] = []
         var valid: Signal? = nil
         for (b, g) in banks.enumerated() {
             let u = try m.instance(g, name: "bank\(b)")
+            u.input("load").assign(load)
+            u.input("seed").assign(seed.bits(96 * b + 95, 96 * b))
             outs.append(u.output("eps"))
             valid = valid ?? u.output("valid")
         }
