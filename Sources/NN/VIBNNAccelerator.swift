@@ -47,9 +47,13 @@ extension VIBNNConfig {
 }
 
 /// One PE: its mu/sigma bank (ROM), the weight sampler w = mu + sigma·eps,
-/// the multiplier and the saturating accumulator. Stages, counted from the
-/// issue cycle 0: 1 bank word and eps registered, 2 weight, 3 product,
-/// 4 accumulator (the `hidden` and `logit` outputs are the sum entering it).
+/// the multiplier and the saturating accumulator. Registers, counted from
+/// the issue cycle 0 (a value "at stage s" is in a register loaded at the
+/// end of cycle s − 1): 1 bank word (block RAM) and eps, 2 the word again
+/// (the RAM's output register) and eps, 3 sigma·eps and mu, 4 the weight,
+/// 5 act·w, 6 the accumulator, 7 the requantised `hidden`/`logit` outputs.
+/// Every stage holds one multiplier or one adder-and-saturate, so the path
+/// from the RAM through both multipliers is cut four times.
 public struct VIBNNPE: Block {
     public let c: VIBNNConfig
     public let index: Int
@@ -63,23 +67,26 @@ public struct VIBNNPE: Block {
         let step = m.input("step", .bool)
         let addr = m.input("addr", .uint(max(1, Int.bitWidth - (contents.count - 1).leadingZeroBitCount)))
         let eps = m.input("eps", .uint(V * c.epsBits))     // lane v in bits epsBits*v...
-        let act = m.input("act", .uint(V * c.actBits))     // stage 2, same lanes
-        let first = m.input("first", .bool)                // stage 3
-        let accumulate = m.input("accumulate", .bool)      // stage 3
+        let act = m.input("act", .uint(V * c.actBits))     // stage 4, same lanes
+        let first = m.input("first", .bool)                // stage 5
+        let accumulate = m.input("accumulate", .bool)      // stage 5
 
         let bank = m.rom("bank", .uint(2 * pb * V), contents: contents)
-        let word = bank.read(addr: addr, synchronous: true, enable: step)
-        let eps1 = m.register("eps1", next: eps)
+        let word1 = bank.read(addr: addr, synchronous: true, enable: step)
+        let word = m.register("word2", next: word1)
+        let eps2 = m.delay("eps", eps, stages: 2)
         var products: [Signal] = []
         for v in 0..<V {
+            let suffix = V == 1 ? "" : "_\(v)"
             let pair = word.bits(2 * pb * v + 2 * pb - 1, 2 * pb * v)
             let mu = pair.bits(pb - 1, 0).asFixed(signed: true, fraction: c.muFraction)
             let sigma = pair.bits(2 * pb - 1, pb).asFixed(signed: false, fraction: c.sigmaFraction)
-            let e = eps1.bits(c.epsBits * v + c.epsBits - 1, c.epsBits * v).asFixed(signed: true, fraction: c.epsFraction)
-            let w2 = m.register(V == 1 ? "w2" : "w2_\(v)",
-                                next: (mu + sigma * e).cast(to: c.weightType, rounding: .halfEven, overflow: .saturate))
+            let e = eps2.bits(c.epsBits * v + c.epsBits - 1, c.epsBits * v).asFixed(signed: true, fraction: c.epsFraction)
+            let se3 = m.register("se3\(suffix)", next: sigma * e)
+            let mu3 = m.register("mu3\(suffix)", next: mu)
+            let w4 = m.register("w4\(suffix)", next: (mu3 + se3).cast(to: c.weightType, rounding: .halfEven, overflow: .saturate))
             let a = act.bits(c.actBits * v + c.actBits - 1, c.actBits * v).asFixed(signed: false, fraction: c.actFraction)
-            products.append(m.register(V == 1 ? "prod3" : "prod3_\(v)", next: a * w2))
+            products.append(m.register("prod5\(suffix)", next: a * w4))
         }
         // The step's products summed exactly (a balanced tree), then one
         // saturating accumulate.
@@ -92,9 +99,11 @@ public struct VIBNNPE: Block {
         let sum = m.wire("sum", (m.mux(first, m.literal(0, c.accType), acc) + products[0])
             .cast(to: c.accType, rounding: .truncate, overflow: .saturate))
         m.when(accumulate) { acc.assign(sum) }
+        // Requantised from the accumulator register, a cycle after it took a
+        // neuron's last step (it holds the total for exactly that cycle).
         // ReLU is the saturating cast to the unsigned activation format.
-        m.output("hidden", sum.cast(to: c.actType, rounding: .halfEven, overflow: .saturate))
-        m.output("logit", sum.cast(to: VIBNNConfig.logitType, rounding: .halfEven, overflow: .saturate))
+        m.output("hidden", m.register("hidden7", next: acc.cast(to: c.actType, rounding: .halfEven, overflow: .saturate)))
+        m.output("logit", m.register("logit7", next: acc.cast(to: VIBNNConfig.logitType, rounding: .halfEven, overflow: .saturate)))
     }
 }
 
@@ -176,7 +185,7 @@ public struct VIBNNAccelerator: Block {
         let kW = bits((0..<layers).map { c.steps($0) - 1 }.max()!), gW = bits((0..<layers).map { c.groups($0) }.max()!)
         let lW = bits(layers - 1), aW = bits(c.bankDepth - 1)
         let busy = m.register("busy", .bool, reset: 0)
-        let drain = m.register("drain", .uint(2), reset: 0)
+        let drain = m.register("drain", .uint(3), reset: 0)
         let L = m.register("layer", .uint(lW), reset: 0)
         let g = m.register("group", .uint(gW), reset: 0)
         let k = m.register("k", .uint(kW), reset: 0)
@@ -280,12 +289,13 @@ public struct VIBNNAccelerator: Block {
             }
             act2 = m.cat(lanes2.reversed().map { $0.asUInt })
         }
-        let v2 = m.register("v2", next: v1, reset: 0)
-        let first2 = m.register("first2", next: first1), last2 = m.register("last2", next: last1)
-        let L2 = m.register("layer2", next: L1), g2 = m.register("group2", next: g1)
-        let v3 = m.register("v3", next: v2, reset: 0)
-        let first3 = m.register("first3", next: first2), last3 = m.register("last3", next: last2)
-        let L3 = m.register("layer3", next: L2), g3 = m.register("group3", next: g2)
+        // The PEs take act at stage 4 and first/accumulate at stage 5; their
+        // results come out at stage 7, where they are written back.
+        let act4 = m.delay("act", act2, stages: 2)
+        let v5 = m.delay("valid", v1, stages: 4, reset: 0), first5 = m.delay("first", first1, stages: 4)
+        let v7 = m.delay("valid_late", v5, stages: 2, reset: 0)
+        let last7 = m.delay("last", last1, stages: 6)
+        let L7 = m.delay("layer", L1, stages: 6), g7 = m.delay("group", g1, stages: 6)
 
         // ---- PEs.
         var hidden: [Signal] = [], logits: [Signal] = []
@@ -294,30 +304,30 @@ public struct VIBNNAccelerator: Block {
             u.input("step").assign(issue)
             u.input("addr").assign(addr)
             u.input("eps").assign(m.cat((0..<V).reversed().map { lanes[p * V + $0].asUInt }))
-            u.input("act").assign(act2.asUInt)
-            u.input("first").assign(first3)
-            u.input("accumulate").assign(v3)
+            u.input("act").assign(act4.asUInt)
+            u.input("first").assign(first5)
+            u.input("accumulate").assign(v5)
             hidden.append(u.output("hidden"))
             logits.append(u.output("logit"))
         }
 
-        // ---- Write-back at stage 3, when a group's last input is summed.
-        let done = v3 & last3
-        let groupIs = (0..<((max(H, c.sizes.last!) + P - 1) / P)).map { g3 == $0 }
+        // ---- Write-back at stage 7, when a group's total is requantised.
+        let done = v7 & last7
+        let groupIs = (0..<((max(H, c.sizes.last!) + P - 1) / P)).map { g7 == $0 }
         for b in 0..<(layers > 1 ? 2 : 0) {
-            let here = done & (L3.bit(0) == m.literal(b, .bool)) & (L3 != layers - 1)
+            let here = done & (L7.bit(0) == m.literal(b, .bool)) & (L7 != layers - 1)
             for e in 0..<H {
                 m.when(here & groupIs[e / P]) { buffers[b][e].assign(hidden[e % P]) }
             }
         }
         let outs = c.sizes.last!
-        let finalDone = done & (L3 == layers - 1)
+        let finalDone = done & (L7 == layers - 1)
         let logitRegs = (0..<outs).map { m.register("logit\($0)", VIBNNConfig.logitType, reset: 0) }
         for e in 0..<outs {
             m.when(finalDone & groupIs[e / P]) { logitRegs[e].assign(logits[e % P]) }
         }
         let lastGroup = m.literal(c.groups(layers - 1) - 1, .uint(gW))
-        m.output("out_valid", m.register("out_valid_r", next: finalDone & (g3 == lastGroup), reset: 0))
+        m.output("out_valid", m.register("out_valid_r", next: finalDone & (g7 == lastGroup), reset: 0))
         m.output("out_logits", m.cat(logitRegs.reversed().map { $0.asUInt }))
     }
 }

@@ -60,7 +60,7 @@ public struct VIBNNConfig: Sendable, Hashable {
     public var weightsPerImage: Int { (0..<layers).reduce(0) { $0 + sizes[$1 + 1] * fanIn($1) } }
     /// Cycles between the last issue of a layer and the first of the next,
     /// so the results are written before they are read.
-    public static let drain = 3
+    public static let drain = 7
     /// Cycles from one image's first issue to the next image's, when inputs
     /// keep up: the steps, the drains, and one start cycle.
     public var cyclesPerImage: Int { stepsPerImage + VIBNNConfig.drain * layers + 1 }
