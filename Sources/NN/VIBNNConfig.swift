@@ -68,8 +68,6 @@ public struct VIBNNConfig: Sendable, Hashable {
     public var bankDepth: Int { stepsPerImage }
     /// Width of act × weight.
     public var productBits: Int { actBits + 1 + weightBits }
-    /// Width of the exact sum of `macs` products.
-    public var stepSumBits: Int { productBits + (Int.bitWidth - (macs - 1).leadingZeroBitCount) }
     public var accBits: Int { productBits + accGuard }
 
     /// Weight samplers: one eps per multiplier per step.
