@@ -25,7 +25,7 @@ public struct VIBNNDesign: Verifiable {
         .int("macs", 1, 1...16, "inputs each PE multiplies per cycle (each with its own sampled weight)"),
         .choice("grng", "rlf", ["rlf", "wallace"], "Gaussian generator behind the weight samplers"),
         .int("rlf_n", 63, 3...128, "RLF window (decimated: pes*rlf_n lanes)"),
-        .int("wallace_log2n", 10, 4...10, "Wallace pool size 2^k (one pool per 4 PEs)"),
+        .int("wallace_log2n", 10, 4...10, "Wallace pool size 2^k (one pool per 4 multipliers)"),
         .int("seed", 1, 0...Int.max, "generator seeds (and the random weights)"),
         .int("act_bits", 8, 2...16, "activation width (unsigned)"),
         .int("act_frac", 5, 0...16, "activation fraction bits"),
@@ -163,7 +163,14 @@ public struct VIBNNDesign: Verifiable {
     }
 
     public func expected(_ stim: Stimulus) -> [Transaction] {
-        guard var model = try? VIBNNModel(config, weights) else { return [] }
+        guard let model = try? VIBNNModel(config, weights) else { return [] }
+        return expected(stim, model: model)
+    }
+
+    /// The transactions `model` predicts for the images in `stim` (tests
+    /// give a model with other generators as a negative control).
+    public func expected(_ stim: Stimulus, model: VIBNNModel) -> [Transaction] {
+        var model = model
         let n = config.sizes[0], V = config.macs, bits = config.actBits
         let beats = (n + V - 1) / V
         let words = stim.cycles.filter { !$0[0].isZero }.map { $0[1] }

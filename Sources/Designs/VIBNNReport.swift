@@ -79,12 +79,7 @@ public struct VIBNNReport {
     public func accuracy(samples: Int, floatRuns: Int = 8, hardwareRuns: Int = 2, progress: (String) -> Void = { _ in }) throws -> Accuracy {
         guard let net = design.net else { throw ParamError("accuracy needs trained weights: --param net=digits") }
         var rng = SplitMix64(seed: 2018)
-        func normal() -> Double {
-            // Box-Muller on two uniforms in (0, 1].
-            let u1 = (Double(rng.next() >> 11) + 1) / 9_007_199_254_740_992
-            let u2 = Double(rng.next() >> 11) / 9_007_199_254_740_992
-            return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-        }
+        func normal() -> Double { rng.normal() }
         func softmax(_ z: [Double]) -> [Double] {
             let m = z.max()!
             let e = z.map { exp($0 - m) }

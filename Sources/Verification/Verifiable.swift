@@ -1,3 +1,4 @@
+import Foundation
 import HDL
 
 /// Values for every input port on every cycle, as port bit patterns.
@@ -64,6 +65,14 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// A standard normal variate (Box-Muller on two 53-bit uniforms, the
+    /// first in (0, 1] so its logarithm is finite).
+    public mutating func normal() -> Double {
+        let u1 = (Double(next() >> 11) + 1) / 9_007_199_254_740_992
+        let u2 = Double(next() >> 11) / 9_007_199_254_740_992
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 
     /// A uniformly random bit pattern of `width` bits.

@@ -27,16 +27,7 @@ import Verification
             var dataPorts: [String] { hw.dataPorts }
             var latency: Int { hw.latency }
             func stimulus(seed: UInt64, vectors: Int) -> Stimulus { hw.stimulus(seed: seed, vectors: vectors) }
-            func expected(_ s: Stimulus) -> [Transaction] {
-                var m = model
-                let n = hw.config.sizes[0]
-                let px = s.cycles.filter { !$0[0].isZero }.map { $0[1].intValue! }
-                return stride(from: 0, to: px.count, by: n).map { i in
-                    let l = m.infer(Array(px[i..<(i + n)]))
-                    return Transaction(cycle: nil, values: [l.enumerated().reduce(BigValue.zero) {
-                        $0 + (BigValue($1.element).modPow2(16) << (16 * $1.offset)) }])
-                }
-            }
+            func expected(_ s: Stimulus) -> [Transaction] { hw.expected(s, model: model) }
         }
         let good = try SwiftEngine().verify(name: "vibnn", d, seed: 3, vectors: 3000)
         #expect(good.passed, "\(good.output)")
