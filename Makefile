@@ -93,7 +93,7 @@ fmax: build
 	grep -E "Max frequency" pnr.log | tail -n 1 | sed "s/^[A-Za-z]*: /$$pe: /"
 
 # Differential fuzzing: random modules in Verilator and the Swift engine.
-# Failures are shrunk and saved under Tests/VerificationTests/FuzzRegressions.
+# Failures are shrunk and saved under Tests/EngineTests/FuzzRegressions.
 fuzz: build
 	$(FUZZ) --seeds $(SEEDS)
 

@@ -1,11 +1,17 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Layers, lowest first; each target depends only on those above it:
+//   HDL (DSL, IR, checks)  →  Verilog (back end), Sim (Swift engine)
+//   Harness (Design, params, stimulus, reports, the Engine protocol), Analysis (statistics)
+//   families: Arithmetic, Blocks, Random, NN — blocks, models, designs, reports; no engine
+//   Engines (Verilator, Swift), Catalog (every design), Fuzz
+//   executables: hwgen, hwgen-fuzz, hwgen-bench
 let package = Package(
     name: "hwgen",
     products: [
-        .library(name: "HDL", targets: ["HDL", "Sim"]),
-        .library(name: "HWGenLibrary", targets: ["Blocks", "NN", "Random", "Designs", "Verification"]),
+        .library(name: "HDL", targets: ["HDL", "Verilog", "Sim"]),
+        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "Catalog"]),
         .executable(name: "hwgen", targets: ["hwgen"]),
     ],
     dependencies: [
@@ -17,23 +23,34 @@ let package = Package(
         .systemLibrary(name: "CGMP", path: "Sources/CGMP",
                        providers: [.apt(["libgmp-dev"])]),
         .target(name: "HDL", dependencies: ["CGMP"]),
+        .target(name: "Verilog", dependencies: ["HDL"]),
         .target(name: "Sim", dependencies: ["HDL"]),
-        .target(name: "Blocks", dependencies: ["HDL"]),
-        .target(name: "Random", dependencies: ["HDL"]),
-        .target(name: "NN", dependencies: ["HDL", "Random"]),
-        .target(name: "Verification", dependencies: ["HDL", "Sim"]),
-        .target(name: "Designs", dependencies: ["HDL", "Blocks", "NN", "Random", "Verification"]),
+        .target(name: "Harness", dependencies: ["HDL"]),
+        .target(name: "Analysis"),
+        // Block families.
+        .target(name: "Arithmetic", dependencies: ["HDL", "Harness"]),
+        .target(name: "Blocks", dependencies: ["HDL", "Harness"]),
+        .target(name: "Random", dependencies: ["HDL", "Harness", "Analysis", "Arithmetic"]),
+        .target(name: "NN", dependencies: ["HDL", "Harness", "Arithmetic", "Random"]),
+        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN"]),
+        .target(name: "Engines", dependencies: ["HDL", "Verilog", "Sim", "Harness"]),
         .executableTarget(name: "hwgen", dependencies: [
-            "HDL", "NN", "Designs", "Verification",
+            "HDL", "Verilog", "Harness", "Engines", "Catalog",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .target(name: "Fuzz", dependencies: ["HDL", "Sim", "Verification"]),
+        .target(name: "Fuzz", dependencies: ["HDL", "Verilog", "Sim", "Engines"]),
         .executableTarget(name: "hwgen-fuzz", dependencies: [
-            "Fuzz", "Verification", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Fuzz", "Engines", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "NN", "Sim", "Verification"]),
-        .testTarget(name: "HDLTests", dependencies: ["HDL", "Sim", "Random"]),
-        .testTarget(name: "VerificationTests", dependencies: ["HDL", "Sim", "Blocks", "NN", "Random", "Designs", "Verification", "Fuzz"],
+        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "Verilog", "Arithmetic", "Sim", "Engines"]),
+        // One test target per layer or family; `TestSupport` helpers live in
+        // EngineTests (the cross-engine checks of every catalogued design).
+        .testTarget(name: "HDLTests", dependencies: ["HDL", "Verilog", "Sim"]),
+        .testTarget(name: "EngineTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "Catalog", "Fuzz"],
                     exclude: ["FuzzRegressions"]),
+        .testTarget(name: "ArithmeticTests", dependencies: ["HDL", "Harness", "Engines", "Arithmetic"]),
+        .testTarget(name: "BlocksTests", dependencies: ["HDL", "Harness", "Engines", "Blocks"]),
+        .testTarget(name: "RandomTests", dependencies: ["HDL", "Sim", "Harness", "Analysis", "Engines", "Random"]),
+        .testTarget(name: "NNTests", dependencies: ["HDL", "Sim", "Harness", "Engines", "Random", "NN"]),
     ]
 )

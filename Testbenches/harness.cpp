@@ -6,9 +6,11 @@
 // rising clock edge, and compares every output transaction (in order, and
 // on its expected cycle when one is given) with the golden model's.
 //
-// usage: sim DESIGN STIMULUS EXPECTED [TRACE.vcd]
-//   STIMULUS: one line per cycle, one hex value per input port
+// usage: sim DESIGN STIMULUS EXPECTED [--cycles] [TRACE.vcd]
+//   STIMULUS: one line per cycle, one hex value per input port (port order)
 //   EXPECTED: one line per transaction: cycle (-1: any) then a hex value per port
+//   --cycles: print "TX cycle=C" for every transaction (reports measure
+//             latency and throughput from them)
 
 #include <cstdint>
 #include <cstdio>
@@ -95,10 +97,16 @@ static std::vector<std::vector<std::string>> readLines(const char* path) {
 
 int main(int argc, char** argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s DESIGN STIMULUS EXPECTED [TRACE.vcd]\n", argv[0]);
+        fprintf(stderr, "usage: %s DESIGN STIMULUS EXPECTED [--cycles] [TRACE.vcd]\n", argv[0]);
         return 2;
     }
     const char* design = argv[1];
+    bool logTransactions = false;
+    const char* tracePath = nullptr;
+    for (int i = 4; i < argc; ++i) {
+        if (strcmp(argv[i], "--cycles") == 0) logTransactions = true;
+        else tracePath = argv[i];
+    }
     auto stim = readLines(argv[2]);
     auto expect = readLines(argv[3]);
 
@@ -106,17 +114,17 @@ int main(int argc, char** argv) {
     Vdut dut(&ctx);
 #if VM_TRACE
     VerilatedVcdC trace;
-    if (argc > 4) {
+    if (tracePath) {
         ctx.traceEverOn(true);
         dut.trace(&trace, 99);
-        trace.open(argv[4]);
+        trace.open(tracePath);
     }
 #endif
     uint64_t time = 0;
     auto step = [&]() {
         dut.eval();
 #if VM_TRACE
-        if (argc > 4) trace.dump(time);
+        if (tracePath) trace.dump(time);
 #endif
         time += 5;
     };
@@ -159,9 +167,6 @@ int main(int argc, char** argv) {
         ++mismatches;
     };
 
-    // HWGEN_TX_CYCLES set: print the cycle of every transaction (reports
-    // measure latency and throughput from them).
-    const bool logTransactions = getenv("HWGEN_TX_CYCLES") != nullptr;
     // Row r of the stimulus is applied on cycle c; a row offering a held
     // input (HWGEN_HOLD: valid high, ready low) is applied again next cycle.
     // A design that never takes its input stops the run after a bound.
@@ -211,7 +216,7 @@ int main(int argc, char** argv) {
     }
     if (k < expect.size()) report(cycles, "(count)", std::to_string(expect.size()) + " transactions", std::to_string(k));
 #if VM_TRACE
-    if (argc > 4) trace.close();
+    if (tracePath) trace.close();
 #endif
     dut.final();
     if (mismatches == 0) {

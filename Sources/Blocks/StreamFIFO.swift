@@ -24,7 +24,7 @@ public struct StreamFIFO: Block {
         let rptr = m.register("rptr", .uint(a + 1), reset: 0)
         let empty = wptr == rptr
         let full = (wptr.bit(a) != rptr.bit(a)) & (wptr.bits(a - 1, 0) == rptr.bits(a - 1, 0))
-        let mem = m.memory("words", data, depth: depth)
+        let mem = m.memory("words", data, depth: depth).kind("FIFO RAM")
         input.ready.assign(~full)
         output.valid.assign(~empty)
         output.data.assign(mem.read(addr: rptr.bits(a - 1, 0), synchronous: false))

@@ -1,7 +1,9 @@
 import Foundation
 import HDL
 import Sim
-import Verification
+import Engines
+import Harness
+import Verilog
 
 /// Many recipes side by side in one top module, so one Verilator build
 /// checks a whole batch (a build costs seconds; a small module, nothing).
@@ -17,22 +19,6 @@ struct BatchTop: Block {
             for j in r.outputs.indices { m.output("m\(k)_o\(j)", h.output("o\(j)")) }
         }
     }
-}
-
-/// The batch as something `VerilatorRunner` can check: random inputs every
-/// cycle, and every output on every cycle expected as the Swift engine
-/// computed it.
-struct FuzzBench: Verifiable {
-    let batch: BatchTop
-    let stim: Stimulus
-    let expect: [Transaction]
-    let outputs: [String]
-    var top: any Block { batch }
-    var validPort: String? { nil }
-    var dataPorts: [String] { outputs }
-    var latency: Int { 0 }
-    func stimulus(seed: UInt64, vectors: Int) -> Stimulus { stim }
-    func expected(_ stimulus: Stimulus) -> [Transaction] { expect }
 }
 
 /// Why a recipe failed: the emitted Verilog is not lint-clean, Verilator and
@@ -74,7 +60,7 @@ public struct Campaign {
         }
         guard !good.isEmpty else { return failures }
         guard let verilator = Shell.which("verilator") else {
-            throw ToolError("verilator is not installed (apt-get install verilator, or run 'make test' as root)")
+            throw UserError("verilator is not installed (apt-get install verilator, or run 'make test' as root)")
         }
         let fm = FileManager.default
         let dir = NSTemporaryDirectory() + "hwgen-fuzz-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))"
@@ -92,7 +78,7 @@ public struct Campaign {
         for line in lintOut.split(separator: "\n") where line.hasPrefix("%Warning") || line.hasPrefix("%Error") {
             if line.hasPrefix("%Error: Exiting due to") { continue }
             guard let r = owner(line, lintBatch.recipes) else {
-                throw ToolError("lint problem outside any fuzz module: \(line)")
+                throw UserError("lint problem outside any fuzz module: \(line)")
             }
             if linted.insert(r.name).inserted {
                 failures.append(Failure(recipe: r, kind: .lint, detail: String(line.prefix(300))))
@@ -107,7 +93,7 @@ public struct Campaign {
             do {
                 failures += try simulate(b, ir, seed: seed, cacheRoot: dir + "/cache")
                 break
-            } catch let error as ToolError {
+            } catch let error as UserError {
                 guard let r = owner(Substring(error.description), pending) else { throw error }
                 failures.append(Failure(recipe: r, kind: .tool, detail: String(error.description.prefix(400))))
                 pending.removeAll { $0.name == r.name }
@@ -145,12 +131,14 @@ public struct Campaign {
             expect.append(Transaction(cycle: c, values: sim.outputs.map { BigValue(words: sim.words($0)) }))
             sim.tick()
         }
-        let bench = FuzzBench(batch: batch, stim: stim, expect: expect, outputs: sim.outputs.map(\.name))
-        let result = try VerilatorRunner(cacheRoot: cacheRoot).verify(name: ir.name, bench, seed: seed, vectors: cycles)
+        // Random inputs every cycle, every output on every cycle expected as
+        // the Swift engine computed it.
+        let job = Job(name: ir.name, ir: ir, ports: TestPorts(data: sim.outputs.map(\.name)), stimulus: stim, expected: expect)
+        let result = try VerilatorEngine(cacheRoot: cacheRoot).run(job)
         guard !result.passed else { return [] }
         var failures: [Failure] = []
         var mismatched = Set<String>()
-        for line in result.output.split(separator: "\n") where line.hasPrefix("MISMATCH port=m") {
+        for line in result.mismatches where line.hasPrefix("MISMATCH port=m") {
             let port = line.dropFirst("MISMATCH port=m".count).prefix { $0.isNumber }
             guard let k = Int(port), k < batch.recipes.count else { continue }
             if mismatched.insert(batch.recipes[k].name).inserted {
@@ -158,7 +146,7 @@ public struct Campaign {
             }
         }
         if mismatched.isEmpty {
-            throw ToolError("Verilator and the Swift engine disagree outside any fuzz output: \(result.summary)")
+            throw UserError("Verilator and the Swift engine disagree outside any fuzz output: \(result.summary)")
         }
         return failures
     }

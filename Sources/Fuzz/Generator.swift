@@ -1,5 +1,7 @@
 import HDL
-import Verification
+import Engines
+import Harness
+import Verilog
 
 /// Draws random recipes from a seed: the same seed gives the same module on
 /// every machine (SplitMix64, no Swift hashing).

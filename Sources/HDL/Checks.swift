@@ -2,16 +2,6 @@
 // directions and combinational loops. Each failure names the signal and the
 // Swift file:line that made it.
 
-func forEachOperand(of kind: NodeKind, _ body: (NodeID) -> Void) {
-    switch kind {
-    case .input, .literal, .variable, .memRead, .instOutput: break
-    case .unary(_, let a), .slice(let a, _, _), .extend(let a, _): body(a)
-    case .binary(_, let a, let b): body(a); body(b)
-    case .mux(let c, let a, let b): body(c); body(a); body(b)
-    case .concat(let parts): parts.forEach(body)
-    }
-}
-
 extension ModuleBuilder {
     func finish() throws -> ModuleIR {
         let body = root.frozen()

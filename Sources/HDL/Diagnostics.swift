@@ -49,3 +49,12 @@ public struct ElaborationError: Error, CustomStringConvertible, Sendable {
     public let diagnostics: [Diagnostic]
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
+
+/// A problem the user can fix — a parameter out of range, a missing tool, a
+/// file that cannot be written — as one line. Every layer throws this one
+/// type (elaboration throws `ElaborationError`, one line per diagnostic), so
+/// the CLI prints it as it is and nothing translates errors into each other.
+public struct UserError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -40,6 +40,18 @@ extension NodeKind {
     }
 }
 
+/// Calls `body` with each operand of a node of this kind (back ends,
+/// checks and the simulator walk the graph with it).
+public func forEachOperand(of kind: NodeKind, _ body: (NodeID) -> Void) {
+    switch kind {
+    case .input, .literal, .variable, .memRead, .instOutput: break
+    case .unary(_, let a), .slice(let a, _, _), .extend(let a, _): body(a)
+    case .binary(_, let a, let b): body(a); body(b)
+    case .mux(let c, let a, let b): body(c); body(a); body(b)
+    case .concat(let parts): parts.forEach(body)
+    }
+}
+
 public struct Node: Sendable {
     public var kind: NodeKind
     public var width: Int
@@ -125,6 +137,9 @@ public struct Memory: Sendable {
     public var initial: [BigValue]?
     /// A ROM: initial contents, no writes allowed.
     public var isROM = false
+    /// What it holds, for reports ("input RAM", "mu/sigma ROM"); no effect
+    /// on the hardware.
+    public var kind: String?
     public var writes: [MemoryWrite] = []
     public var reads: [MemoryRead] = []
     public var loc: SourceLoc?

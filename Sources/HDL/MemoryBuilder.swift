@@ -6,6 +6,14 @@ public struct MemoryHandle {
     public let type: HWType
     public var addressWidth: Int { m.memories[index].addrWidth }
 
+    /// Declares what the memory holds, for reports (memory bits are totalled
+    /// by kind); no effect on the hardware.
+    @discardableResult
+    public func kind(_ k: String) -> MemoryHandle {
+        m.memories[index].kind = k
+        return self
+    }
+
     func checkAddress(_ a: Signal, _ loc: SourceLoc) -> Bool {
         let mem = m.memories[index]
         if a.width != mem.addrWidth || a.type.isSigned || a.type.fraction != 0 {

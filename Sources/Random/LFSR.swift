@@ -1,11 +1,5 @@
 import HDL
 
-/// Why an LFSR cannot be built as asked.
-public struct RandomError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ d: String) { description = d }
-}
-
 /// A Fibonacci LFSR over a primitive polynomial p(x) = x^n + Σ x^c, giving
 /// `bitsPerCycle` bits of the sequence a(t+n) = Σ a(t+c) each enabled cycle.
 ///
@@ -25,20 +19,20 @@ public struct LFSR: Block {
 
     public init(degree: Int, bitsPerCycle: Int = 1, seed: BigValue, polynomial: Polynomial? = nil) throws {
         guard PrimitivePolynomials.degrees.contains(degree) else {
-            throw RandomError("LFSR degree must be 3...128, got \(degree)")
+            throw UserError("LFSR degree must be 3...128, got \(degree)")
         }
         let p = polynomial ?? PrimitivePolynomials.polynomial(degree: degree)!
         guard p.degree == degree, p.isPrimitive else {
-            throw RandomError("polynomial \(p) is not primitive of degree \(degree): the LFSR would not reach its full period")
+            throw UserError("polynomial \(p) is not primitive of degree \(degree): the LFSR would not reach its full period")
         }
         guard (1...128).contains(bitsPerCycle) else {
-            throw RandomError("LFSR bits per cycle must be 1...128, got \(bitsPerCycle)")
+            throw UserError("LFSR bits per cycle must be 1...128, got \(bitsPerCycle)")
         }
         guard !seed.isNegative, seed.magnitudeBitWidth <= degree else {
-            throw RandomError("LFSR seed \(seed) does not fit \(degree) bits")
+            throw UserError("LFSR seed \(seed) does not fit \(degree) bits")
         }
         guard !seed.isZero else {
-            throw RandomError("LFSR seed 0 is not allowed: an all-zero state never leaves zero")
+            throw UserError("LFSR seed 0 is not allowed: an all-zero state never leaves zero")
         }
         self.polynomial = p
         self.bitsPerCycle = bitsPerCycle

@@ -1,3 +1,6 @@
+import Analysis
+import Arithmetic
+import Foundation
 import HDL
 
 /// RAM-based linear-feedback Gaussian generator (VIBNN's RLF-GRNG).
@@ -40,11 +43,11 @@ public struct RLFGRNG: Block {
 
     public init(window n: Int, outputs: Int = 1, decimate: Bool = true, seed: UInt64 = 1, enable: Bool = false) throws {
         guard PrimitivePolynomials.degrees.contains(n), let p = PrimitivePolynomials.polynomial(degree: n) else {
-            throw RandomError("RLF-GRNG window must be 3...128 (the LFSR degree), got \(n)")
+            throw UserError("RLF-GRNG window must be 3...128 (the LFSR degree), got \(n)")
         }
-        guard (1...64).contains(outputs) else { throw RandomError("RLF-GRNG outputs per cycle must be 1...64, got \(outputs)") }
+        guard (1...64).contains(outputs) else { throw UserError("RLF-GRNG outputs per cycle must be 1...64, got \(outputs)") }
         guard (decimate ? outputs * n : outputs) <= 4096 else {
-            throw RandomError("RLF-GRNG with \(outputs) outputs and window \(n) needs \(outputs * n) lanes; at most 4096")
+            throw UserError("RLF-GRNG with \(outputs) outputs and window \(n) needs \(outputs * n) lanes; at most 4096")
         }
         polynomial = p
         self.outputs = outputs
@@ -78,7 +81,7 @@ public struct RLFGRNG: Block {
         let words = (0..<n).map { pos in
             (0..<lanes).reduce(BigValue.zero) { windows[$1][pos] ? $0 + BigValue.pow2($1) : $0 }
         }
-        let ram = m.memory("window", .uint(lanes), initial: words)
+        let ram = m.memory("window", .uint(lanes), initial: words).kind("RLF window RAM")
         let aw = ram.addressWidth
 
         // Pointer: position of the oldest bit a(t); taps at pointer + c.
@@ -223,5 +226,115 @@ public struct RLFModel {
         repair = newRepair
         if load { count = 0 } else if !running { count += 1 }
         ptr = (ptr + 1) % n
+    }
+}
+
+/// RLF-GRNGs as a `GaussianSource`: decimated generators of window n, one
+/// output per eps value (at most 64 outputs and 4096 lanes per generator,
+/// generator i seeded seed + i); a sample (2S − n)/2 becomes
+/// eps = (2S − n)/sqrt(n) by a constant multiply.
+public struct RLFSource: GaussianSource {
+    public let window: Int
+    public init(window: Int) { self.window = window }
+
+    public var tag: String { "rlf\(window)" }
+    public var description: String { "rlf(window: \(window))" }
+    public func generated(for count: Int) -> Int { count }
+
+    public func generators(count: Int, seed: UInt64) throws -> [RLFGRNG] {
+        let per = min(64, 4096 / window)
+        var out: [RLFGRNG] = []
+        var left = count
+        while left > 0 {
+            let k = min(per, left)
+            out.append(try RLFGRNG(window: window, outputs: k, decimate: true, seed: seed &+ UInt64(out.count), enable: true))
+            left -= k
+        }
+        return out
+    }
+
+    /// 2/sqrt(n) with `fraction` + 8 fraction bits.
+    func scale(fraction: Int) -> Int {
+        Int((2 / Double(window).squareRoot() * Double(1 << (fraction + 8))).rounded())
+    }
+
+    public func build(_ m: ModuleBuilder, count: Int, format: HWType, seed: UInt64,
+                      enable: Signal) throws -> (eps: [Signal], valid: Signal) {
+        let k = m.literal(raw: BigValue(scale(fraction: format.fraction)),
+                          HWType(width: format.fraction + 10, signed: false, fraction: format.fraction + 8))
+        var eps: [Signal] = []
+        var valid: Signal? = nil
+        for (i, g) in try generators(count: count, seed: seed).enumerated() {
+            let u = try m.instance(g, name: "grng\(i)")
+            u.input("load").assign(m.literal(0, .bool))
+            u.input("seed_word").assign(m.literal(0, .uint(g.lanes)))
+            u.input("enable").assign(enable)
+            valid = valid.map { $0 & u.output("valid") } ?? u.output("valid")
+            let w = g.sampleType.width, all = u.output("eps")
+            for q in 0..<g.outputs {
+                let s = all.bits(w * q + w - 1, w * q).asFixed(signed: true, fraction: 1)
+                eps.append((s * k).cast(to: format, rounding: .halfEven, overflow: .saturate))
+            }
+        }
+        return (eps, valid!)
+    }
+
+    struct Model: EpsModel {
+        var generators: [RLFModel]
+        let k: Int, width: Int
+        mutating func next() -> [Int] {
+            var raw: [Int] = []
+            for i in generators.indices {
+                // sample·k has 1 + fraction + 8 fraction bits.
+                raw += generators[i].samples.map { Raw.signed(Raw.halfEven($0 * k, shift: 9), bits: width) }
+                generators[i].step(load: false, seedWord: .zero, enable: true)
+            }
+            return raw
+        }
+    }
+
+    public func model(count: Int, format: HWType, seed: UInt64) throws -> any EpsModel {
+        var gens = try generators(count: count, seed: seed).map { RLFModel($0) }
+        for i in gens.indices {
+            gens[i].reset()
+            // The recount after reset runs without enable.
+            while !gens[i].valid { gens[i].step(load: false, seedWord: .zero, enable: false) }
+        }
+        return Model(generators: gens, k: scale(fraction: format.fraction), width: format.width)
+    }
+
+    public var target: any GaussianTarget { BinomialTarget(n: window) }
+}
+
+/// (2S − n)/sqrt(n) with S ~ Binomial(n, 1/2): the RLF generator's exact
+/// output distribution.
+public struct BinomialTarget: GaussianTarget {
+    public let n: Int
+    public init(n: Int) { self.n = n }
+
+    var probabilities: [Double] {
+        (0...n).map { k in
+            let logChoose = Statistics.logGamma(Double(n + 1)) - Statistics.logGamma(Double(k + 1)) - Statistics.logGamma(Double(n - k + 1))
+            return exp(logChoose - Double(n) * log(2.0))
+        }
+    }
+
+    public func chiSquare(_ xs: [Double]) -> (statistic: Double, dof: Int, p: Double) {
+        var counts = [Int](repeating: 0, count: n + 1)
+        for x in xs { counts[Int(((x * Double(n).squareRoot() + Double(n)) / 2).rounded())] += 1 }
+        let r = Statistics.chiSquare(observed: counts, probabilities: probabilities)
+        return (r.statistic, r.dof, r.p)
+    }
+
+    public func tailProbability(_ k: Double) -> Double {
+        let sn = Double(n).squareRoot()
+        return probabilities.enumerated().reduce(0.0) { abs(Double(2 * $1.offset - n) / sn) > k ? $0 + $1.element : $0 }
+    }
+
+    public var reach: Double { Double(n).squareRoot() }
+    public var isContinuous: Bool { false }
+    public var bins: (width: Double, offset: Double) {
+        let w = 2 / Double(n).squareRoot()
+        return (w, n % 2 == 0 ? w / 2 : 0)
     }
 }

@@ -37,10 +37,10 @@ public struct Tausworthe: Block {
 
     public init(_ kind: TauswortheKind, seeds: [UInt32]) throws {
         guard seeds.count == kind.components.count else {
-            throw RandomError("\(kind) needs \(kind.components.count) seeds, got \(seeds.count)")
+            throw UserError("\(kind) needs \(kind.components.count) seeds, got \(seeds.count)")
         }
         for (i, (s, comp)) in zip(seeds, kind.components).enumerated() where s & comp.mask == 0 {
-            throw RandomError("\(kind) seed \(i + 1) = \(s) must exceed \(~comp.mask): its masked bits are all zero and the component would never leave zero")
+            throw UserError("\(kind) seed \(i + 1) = \(s) must exceed \(~comp.mask): its masked bits are all zero and the component would never leave zero")
         }
         self.kind = kind
         self.seeds = seeds

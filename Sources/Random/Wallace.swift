@@ -1,4 +1,6 @@
 import Foundation
+import Analysis
+import Arithmetic
 import HDL
 
 /// Wallace Gaussian generator (Lee, Luk, Villasenor, Zhang, Leong 2005).
@@ -37,7 +39,7 @@ public struct WallaceGRNG: Block {
 
     public init(log2N: Int = 10, seed: UInt64 = 1, enable: Bool = false) throws {
         // start, stride and mask take 3·log2N bits of one 32-bit taus88 word.
-        guard (4...10).contains(log2N) else { throw RandomError("Wallace pool size must be 2^4...2^10, got 2^\(log2N)") }
+        guard (4...10).contains(log2N) else { throw UserError("Wallace pool size must be 2^4...2^10, got 2^\(log2N)") }
         self.log2N = log2N
         self.seed = seed
         hasEnable = enable
@@ -86,7 +88,7 @@ public struct WallaceGRNG: Block {
     public func build(_ m: ModuleBuilder) throws {
         let a = log2N, steps = n / 4, t = WallaceGRNG.sample
         m.describe("Wallace GRNG: pool of \(n) x \(t), 4 samples/cycle, A0/A1 transforms, sum-of-squares correction")
-        let pool = m.memory("pool", t, initial: initialPool.map { BigValue($0) })
+        let pool = m.memory("pool", t, initial: initialPool.map { BigValue($0) }).kind("Wallace pool RAM")
 
         // Nothing moves while reset is held (the RAM has no reset): a
         // register that is 0 in reset and 1 from the cycle after gates it all.
@@ -253,7 +255,7 @@ public struct WallaceBanks: Block {
     public let banks: [WallaceGRNG]
 
     public init(banks: Int, log2N: Int = 10, seed: UInt64 = 1) throws {
-        guard (1...64).contains(banks) else { throw RandomError("Wallace banks must be 1...64, got \(banks)") }
+        guard (1...64).contains(banks) else { throw UserError("Wallace banks must be 1...64, got \(banks)") }
         self.banks = try (0..<banks).map { try WallaceGRNG(log2N: log2N, seed: seed &+ UInt64($0)) }
     }
 
@@ -275,4 +277,96 @@ public struct WallaceBanks: Block {
         m.output("valid", valid!)
         m.output("eps", m.cat(outs.reversed()))
     }
+}
+
+/// Wallace pools as a `GaussianSource`: one pool per 4 eps values (pool i
+/// seeded seed + i), samples cast half-even and saturated to the format.
+public struct WallaceSource: GaussianSource {
+    public let log2N: Int
+    public init(log2N: Int) { self.log2N = log2N }
+
+    public var tag: String { "wallace\(1 << log2N)" }
+    public var description: String { "wallace(log2N: \(log2N))" }
+    public func generated(for count: Int) -> Int { 4 * ((count + 3) / 4) }
+
+    public func generators(count: Int, seed: UInt64) throws -> [WallaceGRNG] {
+        try (0..<(count + 3) / 4).map { try WallaceGRNG(log2N: log2N, seed: seed &+ UInt64($0), enable: true) }
+    }
+
+    public func build(_ m: ModuleBuilder, count: Int, format: HWType, seed: UInt64,
+                      enable: Signal) throws -> (eps: [Signal], valid: Signal) {
+        var eps: [Signal] = []
+        var valid: Signal? = nil
+        for (i, g) in try generators(count: count, seed: seed).enumerated() {
+            let u = try m.instance(g, name: "grng\(i)")
+            u.input("enable").assign(enable)
+            u.input("load").assign(m.literal(0, .bool))
+            u.input("seed").assign(m.literal(0, .uint(96)))
+            valid = valid.map { $0 & u.output("valid") } ?? u.output("valid")
+            let t = WallaceGRNG.sample, all = u.output("eps")
+            for q in 0..<4 {
+                let s = all.bits(t.width * q + t.width - 1, t.width * q).asFixed(signed: true, fraction: t.fraction)
+                eps.append(s.cast(to: format, rounding: .halfEven, overflow: .saturate))
+            }
+        }
+        return (eps, valid!)
+    }
+
+    struct Model: EpsModel {
+        var pools: [WallaceModel]
+        let shift: Int, width: Int
+        mutating func next() -> [Int] {
+            var raw: [Int] = []
+            for i in pools.indices {
+                raw += pools[i].cycle()!.map { Raw.signed(Raw.halfEven($0, shift: shift), bits: width) }
+            }
+            return raw
+        }
+    }
+
+    public func model(count: Int, format: HWType, seed: UInt64) throws -> any EpsModel {
+        var pools = try generators(count: count, seed: seed).map { try WallaceModel($0) }
+        for i in pools.indices {
+            try pools[i].reset()
+            _ = pools[i].cycle()          // the idle cycle after reset
+        }
+        return Model(pools: pools, shift: WallaceGRNG.sample.fraction - format.fraction, width: format.width)
+    }
+
+    public var target: any GaussianTarget { NormalTarget(lsbFraction: WallaceGRNG.sample.fraction, reach: min(32, Double(1 << log2N).squareRoot())) }
+}
+
+/// N(0, 1) observed through an output grid of 2^−lsbFraction: the Wallace
+/// generator's target (the pool's Σx² = N bounds its reach).
+public struct NormalTarget: GaussianTarget {
+    public let lsbFraction: Int
+    public let reach: Double
+    public init(lsbFraction: Int, reach: Double) {
+        self.lsbFraction = lsbFraction
+        self.reach = reach
+    }
+
+    /// The normal integrated over each output code.
+    public func chiSquare(_ xs: [Double]) -> (statistic: Double, dof: Int, p: Double) {
+        let lsb = Double(1 << lsbFraction)
+        var codes: [Int: Int] = [:]
+        for x in xs { codes[Int((x * lsb).rounded()), default: 0] += 1 }
+        let lo = min(codes.keys.min() ?? 0, -Int(6 * lsb)), hi = max(codes.keys.max() ?? 0, Int(6 * lsb))
+        var observed: [Int] = [], probs: [Double] = []
+        observed.reserveCapacity(hi - lo + 1)
+        probs.reserveCapacity(hi - lo + 1)
+        var below = Statistics.normalCDF((Double(lo) - 0.5) / lsb)
+        for c in lo...hi {
+            let above = c == hi ? 1.0 : Statistics.normalCDF((Double(c) + 0.5) / lsb)
+            observed.append(codes[c] ?? 0)
+            probs.append(above - (c == lo ? 0 : below))
+            below = above
+        }
+        let r = Statistics.chiSquare(observed: observed, probabilities: probs)
+        return (r.statistic, r.dof, r.p)
+    }
+
+    public func tailProbability(_ k: Double) -> Double { 2 * Statistics.normalCDF(-k) }
+    public var isContinuous: Bool { true }
+    public var bins: (width: Double, offset: Double) { (0.1, 0.05) }
 }

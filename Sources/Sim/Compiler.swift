@@ -1,11 +1,5 @@
 import HDL
 
-/// Why a design cannot be simulated.
-public struct SimError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ d: String) { description = d }
-}
-
 /// An instruction list under construction, with jumps local to it.
 struct Code {
     var instrs: [Instr] = []
@@ -98,7 +92,7 @@ final class Compiler {
     /// each of its variables.
     func instantiate(_ ir: ModuleIR, path: String, inputSlots: [Int: Int32]) throws -> [Int32] {
         if ir.isBlackBox {
-            throw SimError("cannot simulate black box '\(ir.name)'\(path.isEmpty ? "" : " at \(path.dropLast())"): it has no behaviour inside hwgen")
+            throw UserError("cannot simulate black box '\(ir.name)'\(path.isEmpty ? "" : " at \(path.dropLast())"): it has no behaviour inside hwgen")
         }
         let varSlot = ir.variables.map { alloc($0.width) }
         for (i, port) in ir.ports.enumerated() where port.direction == .input && !path.isEmpty {
@@ -346,7 +340,7 @@ final class Compiler {
                     stack[stack.count - 1].next += 1
                     let q = Int(producer[Int(reads[top.next])])
                     guard q >= 0 else { continue }
-                    if state[q] == 1 { throw SimError("combinational loop in the flattened design") }
+                    if state[q] == 1 { throw UserError("combinational loop in the flattened design") }
                     if state[q] == 0 {
                         state[q] = 1
                         stack.append((q, 0))

@@ -83,7 +83,7 @@ public final class Simulator {
     func info(_ name: String) throws -> SignalInfo {
         guard let s = byName[name] else {
             let near = byName.keys.filter { $0.hasSuffix(name) || name.hasSuffix($0) }.sorted().prefix(3)
-            throw SimError("no signal '\(name)' in the design\(near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)")")
+            throw UserError("no signal '\(name)' in the design\(near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)")")
         }
         return s
     }
@@ -91,7 +91,7 @@ public final class Simulator {
     /// Sets a top-level input (raw bits; negative numbers as two's complement).
     public func poke(_ name: String, _ value: BigValue) throws {
         guard let s = program.inputs.first(where: { $0.name == name }) else {
-            throw SimError("no input port '\(name)' (inputs: \(program.inputs.map(\.name).joined(separator: ", ")))")
+            throw UserError("no input port '\(name)' (inputs: \(program.inputs.map(\.name).joined(separator: ", ")))")
         }
         set(s, value.words(count: Wide.words(s.width)))
     }
@@ -138,9 +138,9 @@ public final class Simulator {
     /// Word `addr` of memory `name` (hierarchical, like signals).
     public func peekMemory(_ name: String, _ addr: Int) throws -> BigValue {
         guard let mem = program.memories.first(where: { $0.name == name }) else {
-            throw SimError("no memory '\(name)' (memories: \(program.memories.map(\.name).joined(separator: ", ")))")
+            throw UserError("no memory '\(name)' (memories: \(program.memories.map(\.name).joined(separator: ", ")))")
         }
-        guard addr >= 0 && addr < mem.depth else { throw SimError("address \(addr) is outside memory '\(name)' (depth \(mem.depth))") }
+        guard addr >= 0 && addr < mem.depth else { throw UserError("address \(addr) is outside memory '\(name)' (depth \(mem.depth))") }
         return BigValue(words: (0..<mem.stride).map { store[mem.base + addr * mem.stride + $0] })
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HDL
 
 /// Writes a Value Change Dump of a simulation: the clock, the top-level
 /// inputs and every named signal, one scope per instance.
@@ -12,7 +13,7 @@ final class VCDWriter {
     init(path: String, signals: [SignalInfo], inputs: [SignalInfo]) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let h = FileHandle(forWritingAtPath: path) else {
-            throw SimError("cannot write the trace file \(path)")
+            throw UserError("cannot write the trace file \(path)")
         }
         handle = h
         self.signals = inputs + signals

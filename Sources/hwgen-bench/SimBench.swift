@@ -1,19 +1,10 @@
 import Foundation
 import HDL
-import NN
+import Arithmetic
 import Sim
-import Verification
-
-/// The PE array as something `portsInclude` can describe (no outputs compared).
-struct BenchDesign: Verifiable {
-    let array: FlatPEArray
-    var top: any Block { array }
-    var validPort: String? { nil }
-    var dataPorts: [String] { [] }
-    var latency: Int { 0 }
-    func stimulus(seed: UInt64, vectors: Int) -> Stimulus { Stimulus(ports: []) }
-    func expected(_ stimulus: Stimulus) -> [Transaction] { [] }
-}
+import Engines
+import Harness
+import Verilog
 
 /// Simulated clock cycles per second of the Swift engine, random inputs
 /// every cycle (their generation included, as in Testbenches/bench.cpp).
@@ -37,7 +28,7 @@ func swiftCyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> (compile: Doubl
 
 /// The same for a Verilator model built from the emitted Verilog with
 /// Testbenches/bench.cpp (-O2); nil when Verilator is missing.
-func verilatorCyclesPerSecond(_ ir: ModuleIR, _ d: BenchDesign, cycles: Int) throws -> (build: Double, rate: Double)? {
+func verilatorCyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> (build: Double, rate: Double)? {
     guard let verilator = Shell.which("verilator") else { return nil }
     let dir = NSTemporaryDirectory() + "hwgen-bench-\(ProcessInfo.processInfo.processIdentifier)-\(ir.name)"
     let fm = FileManager.default
@@ -45,18 +36,19 @@ func verilatorCyclesPerSecond(_ ir: ModuleIR, _ d: BenchDesign, cycles: Int) thr
     defer { try? fm.removeItem(atPath: dir) }
     let files = VerilogEmitter.files(for: ir)
     for f in files { try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)") }
-    try AtomicFiles.write(try VerilatorRunner.portsInclude(ir, d), to: "\(dir)/ports.inc")
+    // No outputs compared: the bench only clocks the model.
+    try AtomicFiles.write(VerilatorEngine.portsInclude(ir, TestPorts(data: [])), to: "\(dir)/ports.inc")
     let root = fm.currentDirectoryPath
     let t0 = Date()
     let (status, out) = try Shell.run(verilator, [
         "--cc", "--exe", "--build", "-j", "2", "--prefix", "Vdut", "--top-module", ir.name, "-Mdir", "\(dir)/obj",
         "-o", "bench", "-CFLAGS", "-I\(dir) -O2", "-MAKEFLAGS", "OPT_FAST=-O2", "\(root)/Testbenches/bench.cpp",
     ] + files.map { "\(dir)/\($0.name)" })
-    guard status == 0 else { throw ToolError("Verilator build failed: \(out.suffix(400))") }
+    guard status == 0 else { throw UserError("Verilator build failed: \(out.suffix(400))") }
     let build = Date().timeIntervalSince(t0)
     let (_, run) = try Shell.run("\(dir)/obj/bench", ["\(cycles)"])
     guard let s = run.split(separator: "seconds=").last.flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
-        throw ToolError("bench printed no timing: \(run)")
+        throw UserError("bench printed no timing: \(run)")
     }
     return (build, Double(cycles) / s)
 }
@@ -66,11 +58,10 @@ func simulationBench(sizes: [Int]) throws {
     print("Simulation of the same flat PE array (random inputs every cycle)")
     print("PEs      instr/cycle  swift compile s  swift cycles/s  verilator build s  verilator cycles/s  verilator/swift")
     for n in sizes {
-        let d = BenchDesign(array: FlatPEArray(count: n))
-        let ir = try Elaborator.elaborate(d.array)
+        let ir = try Elaborator.elaborate(FlatPEArray(count: n))
         let cycles = max(200, 2_000_000 / n)
         let (compile, swiftRate, instructions) = try swiftCyclesPerSecond(ir, cycles: cycles)
-        if let (build, vRate) = try verilatorCyclesPerSecond(ir, d, cycles: cycles * 10) {
+        if let (build, vRate) = try verilatorCyclesPerSecond(ir, cycles: cycles * 10) {
             print(String(format: "%-8d %-12d %-16.2f %-15.0f %-18.1f %-19.0f %.1fx", n, instructions, compile, swiftRate, build, vRate, vRate / swiftRate))
         } else {
             print(String(format: "%-8d %-12d %-16.2f %-15.0f (verilator not installed)", n, instructions, compile, swiftRate))

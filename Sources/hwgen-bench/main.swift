@@ -4,7 +4,8 @@
 // `hwgen-bench --sim 1 64` runs only the simulation part for those sizes.
 import Foundation
 import HDL
-import NN
+import Arithmetic
+import Verilog
 
 /// N PEs inlined into one module (no hierarchy), each with its own ports.
 struct FlatPEArray: Block {

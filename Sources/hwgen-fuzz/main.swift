@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Fuzz
 import HDL
-import Verification
+import Engines
+import Harness
+import Verilog
 
 /// Unbuffered, so FAIL lines appear as they happen when output is a file.
 func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
@@ -23,7 +25,7 @@ struct FuzzCommand: ParsableCommand {
         Examples:
           hwgen-fuzz --seeds 1-1000
           hwgen-fuzz --seeds 5,17,23 --no-shrink
-          hwgen-fuzz --replay Tests/VerificationTests/FuzzRegressions
+          hwgen-fuzz --replay Tests/EngineTests/FuzzRegressions
         """)
 
     @Option(help: "Seeds: a range A-B, a list A,B,C, or both (1-100,500).")
@@ -39,7 +41,7 @@ struct FuzzCommand: ParsableCommand {
     var noShrink = false
 
     @Option(help: "Folder for shrunk failing modules (JSON regressions).")
-    var save: String = "Tests/VerificationTests/FuzzRegressions"
+    var save: String = "Tests/EngineTests/FuzzRegressions"
 
     @Option(help: "Replay the saved regressions in this folder instead of drawing seeds.")
     var replay: String?

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import HDL
-import Designs
-import Verification
 
 /// Every user-facing failure ends here: one line on stderr, exit 2 (exit 1
 /// is kept for "the design failed verification").
@@ -21,9 +19,7 @@ do {
     // Elaboration problems can be several; each is one line with file:line.
     FileHandle.standardError.write(Data(e.diagnostics.map { "hwgen: \($0)\n" }.joined().utf8))
     exit(2)
-} catch let e as ParamError {
-    fail(e.description)
-} catch let e as ToolError {
+} catch let e as UserError {
     fail(e.description)
 } catch {
     if Hwgen.exitCode(for: error) == .success { Hwgen.exit(withError: error) }

@@ -1,5 +1,6 @@
 import Testing
 @testable import HDL
+import Verilog
 
 // Expected texts below are written by hand from the emitter's documented
 // conventions (one net per operation, explicit extension, per-variable

@@ -190,7 +190,7 @@ import Sim
         #expect(try sim.peek("u0.acc") == 6)
         #expect(try sim.peek("u1.acc") == BigValue((2 * 252) % 256))
         #expect(try sim.peek("y") == BigValue(6 * 256 + (2 * 252) % 256))
-        #expect(throws: SimError.self) { try sim.peek("u2.acc") }
+        #expect(throws: UserError.self) { try sim.peek("u2.acc") }
     }
 
     @Test func blackBoxesAreRefused() throws {
@@ -200,7 +200,7 @@ import Sim
             m.output("y", u.output("y"))
         }
         let ir = try Elaborator.elaborate(top)
-        #expect(throws: SimError.self) { try Simulator(ir) }
+        #expect(throws: UserError.self) { try Simulator(ir) }
     }
 
     @Test func traceWritesScopesAndChanges() throws {

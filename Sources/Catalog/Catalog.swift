@@ -1,0 +1,25 @@
+import Arithmetic
+import Blocks
+import Harness
+import HDL
+import NN
+import Random
+
+/// Every design the command line knows, in the order `hwgen list` shows
+/// them: the only list. A new design is one file in its family and one
+/// entry here.
+public enum Catalog {
+    public static let designs: [AnyDesign] = [
+        AnyDesign(PEDesign.self), AnyDesign(RequantDesign.self),
+        AnyDesign(FIFODesign.self),
+        AnyDesign(LFSRDesign.self), AnyDesign(TauswortheDesign.self), AnyDesign(RLFDesign.self), AnyDesign(WallaceDesign.self),
+        AnyDesign(VIBNNDesign.self),
+    ]
+
+    public static func find(_ name: String) throws -> AnyDesign {
+        guard let d = designs.first(where: { $0.name == name }) else {
+            throw UserError("unknown design '\(name)' (designs: \(designs.map(\.name).joined(separator: ", ")))")
+        }
+        return d
+    }
+}

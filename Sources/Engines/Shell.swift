@@ -1,0 +1,45 @@
+import Foundation
+import HDL
+
+public enum Shell {
+    /// The full path of `tool` on PATH, or nil.
+    public static func which(_ tool: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let p = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Runs a command, returning its exit status and combined output.
+    public static func run(_ exe: String, _ args: [String], cwd: String? = nil) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Writes files so that no reader ever sees half of one: each goes to a
+/// temporary name in the same folder, then is renamed into place.
+public enum AtomicFiles {
+    public static func write(_ text: String, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        let tmp = "\(dir.isEmpty ? "." : dir)/.\((path as NSString).lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+            throw UserError("cannot write \(path): the folder is missing or not writable")
+        }
+        if rename(tmp, path) != 0 {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw UserError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

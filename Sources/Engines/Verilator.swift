@@ -1,0 +1,158 @@
+import Foundation
+import Harness
+import HDL
+import Verilog
+
+/// Builds a Verilator model of a design with the generic harness (cached by
+/// content hash) and runs the design's vectors through it.
+public struct VerilatorEngine: Engine {
+    public var cacheRoot: String
+    public var harnessPath: String
+    public var log: (String) -> Void
+    /// The verilator executable (checked when the engine is made).
+    public let verilator: String
+    public var name: String { "verilator" }
+
+    public init(cacheRoot: String? = nil, harnessPath: String? = nil, log: @escaping (String) -> Void = { _ in }) throws {
+        let env = ProcessInfo.processInfo.environment
+        self.cacheRoot = cacheRoot ?? env["HWGEN_CACHE"] ?? FileManager.default.currentDirectoryPath + "/.hwgen-cache"
+        guard let h = harnessPath ?? VerilatorEngine.findHarness() else {
+            throw UserError("cannot find Testbenches/harness.cpp; run from the hwgen checkout or set HWGEN_ROOT")
+        }
+        self.harnessPath = h
+        self.log = log
+        guard let v = Shell.which("verilator") else {
+            throw UserError("verilator is not installed (apt-get install verilator, or run 'make test' as root)")
+        }
+        verilator = v
+    }
+
+    /// Looks for the harness under $HWGEN_ROOT, then upward from the working
+    /// folder and from the executable.
+    static func findHarness() -> String? {
+        let fm = FileManager.default
+        var starts: [String] = []
+        if let root = ProcessInfo.processInfo.environment["HWGEN_ROOT"] { starts.append(root) }
+        starts.append(fm.currentDirectoryPath)
+        starts.append((CommandLine.arguments[0] as NSString).deletingLastPathComponent)
+        for s in starts {
+            var dir = (s as NSString).standardizingPath
+            for _ in 0..<8 {
+                let p = dir + "/Testbenches/harness.cpp"
+                if fm.fileExists(atPath: p) { return p }
+                let up = (dir as NSString).deletingLastPathComponent
+                if up == dir { break }
+                dir = up
+            }
+        }
+        return nil
+    }
+
+    /// The design-specific half of the harness: port lists as X-macros.
+    /// Inputs are listed in the IR's port order; `Job.checkedColumns` has
+    /// already checked every watched port against the IR.
+    public static func portsInclude(_ ir: ModuleIR, _ ports: TestPorts) -> String {
+        func width(_ n: String) -> Int { ir.ports.first { $0.name == n }!.width }
+        let ins = ir.ports.filter { $0.direction == .input }
+        var s = "// Written by hwgen for \(ir.name).\n"
+        s += "#define HWGEN_HAS_CLK \(ir.usesClock ? 1 : 0)\n"
+        s += "#define HWGEN_HAS_RST \(ir.usesReset ? 1 : 0)\n"
+        s += "#define HWGEN_HAS_ARST \(ir.usesAsyncReset ? 1 : 0)\n"
+        s += "#define HWGEN_INPUTS(X)" + ins.map { " X(\($0.name), \($0.width))" }.joined() + "\n"
+        s += "#define HWGEN_OUTPUTS(X)" + ports.data.map { " X(\($0), \(width($0)))" }.joined() + "\n"
+        let fire = [ports.valid, ports.ready].compactMap { $0 }.map { "dut.\($0) != 0" }
+        s += "#define HWGEN_VALID (\(fire.isEmpty ? "true" : fire.joined(separator: " && ")))\n"
+        if let (v, r) = ports.inputStream {
+            s += "#define HWGEN_HOLD (dut.\(v) != 0 && dut.\(r) == 0)\n"
+        } else {
+            s += "#define HWGEN_HOLD false\n"
+        }
+        return s
+    }
+
+    /// Builds (or reuses) the Verilator model of the job's IR and runs the
+    /// job through it. On a failure the run folder is kept and the result
+    /// names the command that replays it.
+    public func run(_ job: Job) throws -> RunResult {
+        let columns = try job.checkedColumns()
+        let ir = job.ir, trace = job.options.trace
+        let files = VerilogEmitter.files(for: ir)
+        let ports = VerilatorEngine.portsInclude(ir, job.ports)
+        let harness = try String(contentsOfFile: harnessPath, encoding: .utf8)
+
+        var h = ContentHash()
+        h.add(harness)
+        h.add(ports)
+        h.add(trace == nil ? "notrace" : "trace")
+        h.add(try Shell.run(verilator, ["--version"]).output)
+        for f in files { h.add(f.name); h.add(f.text) }
+        let dir = "\(cacheRoot)/\(ir.name)-\(h.hex.prefix(16))"
+        let sim = "\(dir)/obj/sim"
+        let fm = FileManager.default
+        let reused = fm.isExecutableFile(atPath: sim)
+        if !reused {
+            log("building the Verilator model of \(ir.name) (cached in \(dir))")
+            try build(verilator, dir: dir, top: ir.name, files: files, ports: ports, trace: trace != nil)
+        }
+
+        let runDir = "\(cacheRoot)/run-\(job.name)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        try fm.createDirectory(atPath: runDir, withIntermediateDirectories: true)
+        var keep = false
+        defer { if !keep { try? fm.removeItem(atPath: runDir) } }
+        // Columns in the IR's input order, as ports.inc lists them.
+        try AtomicFiles.write(job.stimulus.cycles.map { row in
+            columns.map { col in col.map { $0 < row.count ? row[$0].toString(radix: 16) : "0" } ?? "0" }
+                .joined(separator: " ")
+        }.joined(separator: "\n") + "\n", to: "\(runDir)/stim.hex")
+        try AtomicFiles.write(job.expected.map { t in
+            (["\(t.cycle ?? -1)"] + t.values.map { $0.toString(radix: 16) }).joined(separator: " ")
+        }.joined(separator: "\n") + "\n", to: "\(runDir)/expect.hex")
+        var args = [job.name, "\(runDir)/stim.hex", "\(runDir)/expect.hex"]
+        if job.options.recordCycles { args.append("--cycles") }
+        if let t = trace { args.append((t as NSString).standardizingPath) }
+        let (status, out) = try Shell.run(sim, args)
+        let lines = out.split(separator: "\n").map(String.init)
+        guard let summary = lines.last(where: { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }) else {
+            keep = true
+            throw UserError("the simulation of \(job.name) ended without a verdict (exit \(status)); inputs kept in \(runDir): \(out.prefix(300))")
+        }
+        let passed = status == 0 && summary.hasPrefix("PASS")
+        keep = !passed
+        return RunResult(
+            passed: passed, summary: summary,
+            mismatches: lines.filter { $0.contains("first mismatch") || $0.hasPrefix("MISMATCH") },
+            transactionCycles: lines.compactMap { $0.hasPrefix("TX cycle=") ? Int($0.dropFirst(9)) : nil },
+            keptFolder: passed ? nil : runDir,
+            replay: passed ? nil : ([sim] + args).joined(separator: " "),
+            reusedBuild: reused)
+    }
+
+    /// Builds into a temporary folder and renames it into place, so an
+    /// interrupted build never leaves a half-made cache entry.
+    func build(_ verilator: String, dir: String, top: String, files: [(name: String, text: String)],
+               ports: String, trace: Bool) throws {
+        let fm = FileManager.default
+        let tmp = "\(dir).tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        try? fm.removeItem(atPath: tmp)
+        try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        for f in files { try AtomicFiles.write(f.text, to: "\(tmp)/\(f.name)") }
+        try AtomicFiles.write(ports, to: "\(tmp)/ports.inc")
+        var args = ["--cc", "--exe", "--build", "-j", "2", "--prefix", "Vdut", "--top-module", top,
+                    "-Mdir", "\(tmp)/obj", "-o", "sim", "-CFLAGS", "-I\(tmp) -O1",
+                    "-MAKEFLAGS", "OPT_FAST=-O1"]
+        if trace { args.append("--trace") }
+        args.append(harnessPath)
+        args += files.map { "\(tmp)/\($0.name)" }
+        let (status, out) = try Shell.run(verilator, args)
+        guard status == 0 else {
+            try? fm.removeItem(atPath: tmp)
+            let firstError = out.split(separator: "\n").first { $0.hasPrefix("%Warning") || $0.contains("%Error") || $0.contains("error:") }
+            throw UserError("Verilator build of \(top) failed: \(firstError.map(String.init) ?? String(out.suffix(300)))")
+        }
+        // The include path baked into the build names tmp; ports.inc is
+        // only read at compile time, so the rename is safe.
+        if rename(tmp, dir) != 0 {
+            try? fm.removeItem(atPath: tmp)   // another process won the race
+        }
+    }
+}

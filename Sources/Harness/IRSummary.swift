@@ -1,0 +1,83 @@
+import Foundation
+import HDL
+
+/// Size figures of an elaborated design, over the whole hierarchy (each
+/// instance counted, not each definition).
+public struct IRSummary: Sendable {
+    public var modules = 0, instances = 0, nodes = 0
+    public var registers = 0, registerBits = 0
+    /// Memory bits by declared kind (`MemoryHandle.kind`), else ROM / RAM /
+    /// preloaded RAM.
+    public var memoryBits: [String: Int] = [:]
+    /// Multiplier nodes and the largest (a x b bits).
+    public var multipliers = 0
+    public var widestMultiplier = (0, 0)
+
+    public init(_ ir: ModuleIR) {
+        modules = ir.hierarchy.count
+        add(ir)
+    }
+
+    mutating func add(_ m: ModuleIR) {
+        nodes += m.nodes.count
+        for v in m.variables { if case .register = v.kind { registers += 1; registerBits += v.width } }
+        for mem in m.memories {
+            let kind = mem.kind ?? (mem.isROM ? "ROM" : mem.initial != nil ? "preloaded RAM" : "RAM")
+            memoryBits[kind, default: 0] += mem.width * mem.depth
+        }
+        for n in m.nodes {
+            guard case .binary(.mul, let a, let b) = n.kind else { continue }
+            multipliers += 1
+            let wa = m.nodes[Int(a)].width, wb = m.nodes[Int(b)].width
+            if wa * wb > widestMultiplier.0 * widestMultiplier.1 { widestMultiplier = (max(wa, wb), min(wa, wb)) }
+        }
+        for inst in m.instances {
+            instances += 1
+            add(inst.module)
+        }
+    }
+
+    public var memoryTotal: Int { memoryBits.values.reduce(0, +) }
+}
+
+/// The section every design gets: size from the IR, and a run of the
+/// design's own stimulus in the context's engine (checked against the
+/// model) for latency and cycles per transaction as measured.
+public struct GenericReport: DesignReport {
+    public let design: any Design
+    public init(_ design: any Design) { self.design = design }
+    public var title: String { "design" }
+
+    public func run(_ context: ReportContext) throws -> ReportSection {
+        let s = IRSummary(context.ir)
+        var rows: [ReportRow] = [
+            ReportRow("top module", context.ir.name),
+            ReportRow("module definitions / instances", "\(s.modules) / \(s.instances)"),
+            ReportRow("IR nodes", "\(s.nodes)"),
+            ReportRow("registers (bits)", "\(s.registers) (\(s.registerBits))"),
+            ReportRow("memory bits", "\(s.memoryTotal)"),
+        ]
+        for (kind, bits) in s.memoryBits.sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow("  \(kind)", "\(bits)"))
+        }
+        rows.append(ReportRow("multipliers", s.multipliers == 0 ? "0"
+            : "\(s.multipliers) (widest \(s.widestMultiplier.0) x \(s.widestMultiplier.1) bits)"))
+        if let l = design.ports.latency { rows.append(ReportRow("latency (declared)", "\(l) cycles")) }
+
+        let o = context.options
+        context.progress("running \(context.name) in the \(context.engine.name) engine (seed \(o.seed), \(o.vectors) vectors)")
+        let r = try context.engine.verify(design, name: context.name, seed: o.seed, vectors: o.vectors,
+                                          options: RunOptions(recordCycles: true))
+        rows.append(ReportRow("model check (\(context.engine.name))", r.summary, bound: "0 mismatches", pass: r.passed))
+        let tx = r.transactionCycles
+        if let first = tx.first {
+            rows.append(ReportRow("first transaction", "cycle \(first)"))
+        }
+        if tx.count > 1 {
+            let per = Double(tx.last! - tx.first!) / Double(tx.count - 1)
+            let value = per == per.rounded() ? "\(Int(per))" : String(format: "%.3f", per)
+            rows.append(ReportRow("cycles per transaction (measured)", value + " (\(tx.count) transactions)"))
+        }
+        return ReportSection("\(context.name): \(design.top.moduleName)", rows: rows)
+    }
+}

@@ -1,0 +1,136 @@
+import HDL
+import Random
+
+/// Shape, formats and generator of a VIBNN accelerator. Every format is a
+/// raw-integer contract shared by the hardware and the golden model:
+///   activation  unsigned actBits, actFraction fraction bits (inputs, hidden)
+///   mu          signed paramBits, muFraction
+///   sigma       unsigned paramBits, sigmaFraction
+///   eps         signed epsBits, epsBits − 4 fraction bits (±8)
+///   weight      signed weightBits, weightFraction: mu + sigma·eps rounded
+///               half-even and saturated
+///   accumulator signed, product width + accGuard bits, saturating
+///   hidden out  ReLU, then half-even and saturated to the activation format
+///   logit       signed 16 bits, 8 fraction bits, half-even and saturated
+public struct VIBNNConfig: Sendable, Hashable {
+    public var sizes: [Int]
+    public var pes: Int
+    /// Inputs each PE multiplies per cycle (its products summed exactly
+    /// before the saturating accumulate).
+    public var macs = 1
+    /// The Gaussian generator behind the weight samplers.
+    public var eps: AnyGaussianSource
+    public var seed: UInt64
+    public var actBits = 8, actFraction = 5
+    public var paramBits = 8, muFraction = 6, sigmaFraction = 8
+    public var epsBits = 16
+    public var weightBits = 16, weightFraction = 11
+    public var accGuard = 12
+    public static let logitBits = 16, logitFraction = 8
+
+    public init(sizes: [Int], pes: Int, eps: any GaussianSource, seed: UInt64 = 1) {
+        self.sizes = sizes
+        self.pes = pes
+        self.eps = AnyGaussianSource(eps)
+        self.seed = seed
+    }
+
+    public var layers: Int { sizes.count - 1 }
+    public var epsFraction: Int { epsBits - 4 }
+    /// Neuron groups of layer l: P neurons at a time, one per PE.
+    public func groups(_ l: Int) -> Int { (sizes[l + 1] + pes - 1) / pes }
+    /// Weights per neuron of layer l, bias last (its input is the constant 1).
+    public func fanIn(_ l: Int) -> Int { sizes[l] + 1 }
+    /// Steps (issue cycles) per neuron of layer l: `macs` inputs each.
+    public func steps(_ l: Int) -> Int { (fanIn(l) + macs - 1) / macs }
+    /// The lane of the last step that carries the bias of layer l.
+    public func biasLane(_ l: Int) -> Int { sizes[l] % macs }
+    /// Steps (cycles that issue) per image.
+    public var stepsPerImage: Int { (0..<layers).reduce(0) { $0 + groups($1) * steps($1) } }
+    /// Multiplier slots per image (steps × PEs × macs; padding included).
+    public var macSlotsPerImage: Int { stepsPerImage * pes * macs }
+    /// Weights per image (the useful MACs, biases included).
+    public var weightsPerImage: Int { (0..<layers).reduce(0) { $0 + sizes[$1 + 1] * fanIn($1) } }
+    /// Cycles between the last issue of a layer and the first of the next,
+    /// so the results are written before they are read.
+    public static let drain = 7
+    /// Cycles from one image's first issue to the next image's, when inputs
+    /// keep up: the steps, the drains, and one start cycle.
+    public var cyclesPerImage: Int { stepsPerImage + VIBNNConfig.drain * layers + 1 }
+    /// Words of each PE's mu/sigma bank.
+    public var bankDepth: Int { stepsPerImage }
+    /// Width of act × weight.
+    public var productBits: Int { actBits + 1 + weightBits }
+    public var accBits: Int { productBits + accGuard }
+
+    /// Weight samplers: one eps per multiplier per step.
+    public var samplers: Int { pes * macs }
+    /// GRNG samples generated per step (Wallace pools give 4 each).
+    public var epsLanes: Int { eps.source.generated(for: samplers) }
+
+    /// A one-line reason the configuration cannot be built, or nil.
+    public var problem: String? {
+        if sizes.count < 2 { return "a network needs at least an input and an output layer" }
+        if let s = sizes.first(where: { $0 < 1 }) { return "layer sizes must be at least 1, got \(s)" }
+        if pes < 1 { return "the PE count must be at least 1" }
+        if !(1...16).contains(macs) { return "MACs per PE must be 1...16, got \(macs)" }
+        if !(2...16).contains(actBits) || !(0...actBits).contains(actFraction) {
+            return "activation format U\(actBits - actFraction).\(actFraction) is not supported (2...16 bits)"
+        }
+        // The bias input is the constant 1.0; it must be representable.
+        if actBits - actFraction < 1 { return "the activation format needs an integer bit (the bias input is 1.0)" }
+        if !(2...16).contains(paramBits) { return "mu/sigma width must be 2...16 bits, got \(paramBits)" }
+        if !(0...24).contains(muFraction) || !(0...24).contains(sigmaFraction) { return "mu/sigma fraction bits must be 0...24" }
+        if !(6...24).contains(epsBits) { return "eps width must be 6...24 bits, got \(epsBits)" }
+        if !(4...32).contains(weightBits) || !(0...weightBits).contains(weightFraction) {
+            return "weight format must be 4...32 bits with 0...width fraction bits"
+        }
+        if accBits > 62 { return "accumulator of \(accBits) bits is wider than the model's 62" }
+        if max(muFraction, sigmaFraction + epsFraction) - weightFraction > 40 { return "weight rounding shift too large" }
+        return nil
+    }
+}
+
+/// Raw mu and sigma of every weight, [layer][neuron][input], bias last.
+public struct VIBNNWeights: Sendable, Hashable {
+    public var mu: [[[Int]]]
+    public var sigma: [[[Int]]]
+
+    /// Random parameters for a network with no trained weights (the default
+    /// MNIST shape: no dataset ships offline). mu spreads ±2/sqrt(fan-in),
+    /// sigma up to a quarter of that, so activations neither vanish nor all
+    /// saturate.
+    public static func random(_ c: VIBNNConfig) -> VIBNNWeights {
+        var rng = XorShift64(state: c.seed &* 0x2545_F491_4F6C_DD1D | 1)
+        var mu: [[[Int]]] = [], sigma: [[[Int]]] = []
+        let muMax = (1 << (c.paramBits - 1)) - 1, sigmaMax = (1 << c.paramBits) - 1
+        for l in 0..<c.layers {
+            let spread = 2.0 / Double(c.fanIn(l)).squareRoot()
+            let mr = max(1, min(muMax, Int(spread * Double(1 << c.muFraction))))
+            let sr = max(1, min(sigmaMax, Int(spread / 4 * Double(1 << c.sigmaFraction))))
+            mu.append((0..<c.sizes[l + 1]).map { _ in
+                (0..<c.fanIn(l)).map { _ in Int(rng.next() % UInt64(2 * mr + 1)) - mr } })
+            sigma.append((0..<c.sizes[l + 1]).map { _ in
+                (0..<c.fanIn(l)).map { _ in Int(rng.next() % UInt64(sr + 1)) } })
+        }
+        return VIBNNWeights(mu: mu, sigma: sigma)
+    }
+
+    /// A trained float network quantised (half-even, saturated) to the
+    /// formats of `c`; sigma below zero cannot occur.
+    public static func quantised(_ net: BayesianMLP, _ c: VIBNNConfig) -> VIBNNWeights {
+        func q(_ x: Double, _ f: Int, _ lo: Int, _ hi: Int) -> Int {
+            let v = (x * Double(1 << f)).rounded(.toNearestOrEven)
+            return Int(min(max(v, Double(lo)), Double(hi)))
+        }
+        let muLo = -(1 << (c.paramBits - 1)), muHi = (1 << (c.paramBits - 1)) - 1, sHi = (1 << c.paramBits) - 1
+        var mu: [[[Int]]] = [], sigma: [[[Int]]] = []
+        for l in net.layers {
+            mu.append(l.w_mu.indices.map { o in
+                (l.w_mu[o] + [l.b_mu[o]]).map { q($0, c.muFraction, muLo, muHi) } })
+            sigma.append(l.w_sigma.indices.map { o in
+                (l.w_sigma[o] + [l.b_sigma[o]]).map { q($0, c.sigmaFraction, 0, sHi) } })
+        }
+        return VIBNNWeights(mu: mu, sigma: sigma)
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Harness
+import HDL
+import Random
+
+/// `vibnn`: the Bayesian-MLP accelerator against its fixed-point model, fed
+/// the identical eps sequence, every logit of every image compared.
+public struct VIBNNDesign: Design {
+    public enum Net: String, CaseIterable, Sendable { case random, digits }
+
+    public struct Params: ParamSet {
+        var net = Net.random
+        var inputs: Int?, hidden: Int?, hiddenLayers: Int?, outputs: Int?
+        var pes: Int?
+        var macs = 1
+        var grng = GaussianKind.rlf, rlfN = 63, wallaceLog2n = 10
+        var seed = 1
+        var actBits = 8, actFrac = 5, paramBits = 8, muFrac = 6, sigmaFrac = 8
+        var epsBits = 16, wBits = 16, wFrac = 11, accGuard = 12
+        public init() {}
+        init(_ edit: (inout Params) -> Void) { edit(&self) }
+        public static var specs: [Param<Self>] { [
+            .choice("net", \.net, "random: seeded random mu/sigma for the sizes below (no dataset ships offline); digits: the trained 64-32-32-10 network of Data/digits_bnn.json"),
+            .int("inputs", \.inputs, 1...4096, "input layer size (auto: 784; net=digits fixes the sizes)"),
+            .int("hidden", \.hidden, 1...1024, "size of each hidden layer (auto: 200)"),
+            .int("hidden_layers", \.hiddenLayers, 0...8, "hidden layers, ReLU (auto: 2)"),
+            .int("outputs", \.outputs, 1...64, "output logits (auto: 10)"),
+            .int("pes", \.pes, 1...256, "processing elements: neurons computed in parallel (auto: 64, at most the widest layer)"),
+            .int("macs", \.macs, 1...16, "inputs each PE multiplies per cycle (each with its own sampled weight)"),
+            .choice("grng", \.grng, "Gaussian generator behind the weight samplers"),
+            .int("rlf_n", \.rlfN, 3...128, "RLF window (decimated: pes*rlf_n lanes)"),
+            .int("wallace_log2n", \.wallaceLog2n, 4...10, "Wallace pool size 2^k (one pool per 4 multipliers)"),
+            .int("seed", \.seed, 0...Int.max, "generator seeds (and the random weights)"),
+            .int("act_bits", \.actBits, 2...16, "activation width (unsigned)"),
+            .int("act_frac", \.actFrac, 0...16, "activation fraction bits"),
+            .int("param_bits", \.paramBits, 2...16, "mu (signed) and sigma (unsigned) width"),
+            .int("mu_frac", \.muFrac, 0...24, "mu fraction bits"),
+            .int("sigma_frac", \.sigmaFrac, 0...24, "sigma fraction bits"),
+            .int("eps_bits", \.epsBits, 6...24, "eps width (eps_bits-4 fraction bits)"),
+            .int("w_bits", \.wBits, 4...32, "sampled weight width"),
+            .int("w_frac", \.wFrac, 0...32, "sampled weight fraction bits"),
+            .int("acc_guard", \.accGuard, 0...24, "accumulator bits above the product"),
+        ] }
+    }
+
+    public static let name = "vibnn"
+    public static let summary = "VIBNN Bayesian-MLP accelerator: PE array, w = mu + sigma*eps per MAC from RLF or Wallace GRNGs"
+    public static var testSets: [Params] { [
+        Params { $0.grng = .wallace },
+        Params { $0.inputs = 16; $0.hidden = 8; $0.outputs = 4; $0.pes = 3; $0.rlfN = 7 },
+        Params { $0.inputs = 13; $0.hidden = 6; $0.hiddenLayers = 1; $0.outputs = 5; $0.pes = 2; $0.grng = .wallace; $0.wallaceLog2n = 4 },
+        Params { $0.inputs = 9; $0.hiddenLayers = 0; $0.outputs = 7; $0.pes = 4; $0.rlfN = 5; $0.actBits = 6; $0.actFrac = 2
+                 $0.wBits = 10; $0.wFrac = 6; $0.accGuard = 0 },
+        Params { $0.inputs = 20; $0.hidden = 9; $0.hiddenLayers = 3; $0.outputs = 3; $0.pes = 9; $0.grng = .wallace
+                 $0.wallaceLog2n = 5; $0.paramBits = 5; $0.muFrac = 3; $0.sigmaFrac = 5; $0.epsBits = 10 },
+        Params { $0.net = .digits },
+        Params { $0.net = .digits; $0.grng = .wallace; $0.pes = 16 },
+        Params { $0.inputs = 23; $0.hidden = 10; $0.outputs = 6; $0.pes = 4; $0.macs = 3; $0.rlfN = 9 },
+        Params { $0.inputs = 8; $0.hidden = 5; $0.hiddenLayers = 1; $0.outputs = 2; $0.pes = 5; $0.macs = 16; $0.grng = .wallace; $0.wallaceLog2n = 4 },
+        Params { $0.net = .digits; $0.pes = 10; $0.macs = 4; $0.grng = .wallace; $0.wallaceLog2n = 6 },
+        Params { $0.inputs = 1; $0.hidden = 1; $0.outputs = 1; $0.pes = 1; $0.rlfN = 3 },
+    ] }
+    /// `make test` reports on the trained network (the default size would
+    /// build a 14 MB Verilator model).
+    public static var reportSets: [Params] { [Params { $0.net = .digits }] }
+
+    public let config: VIBNNConfig
+    public let weights: VIBNNWeights
+    public let accelerator: VIBNNAccelerator
+    /// The trained network (net=digits), else nil.
+    public let net: BayesianMLP?
+
+    /// Where the trained network lives: $HWGEN_DATA, else the source tree's
+    /// Data/, else ./Data.
+    public static var digitsPath: String {
+        if let d = ProcessInfo.processInfo.environment["HWGEN_DATA"] { return d + "/digits_bnn.json" }
+        let tree = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path + "/Data/digits_bnn.json"
+        return FileManager.default.fileExists(atPath: tree) ? tree : "Data/digits_bnn.json"
+    }
+
+    public init(_ p: Params) throws {
+        var net: BayesianMLP? = nil
+        var sizes = [p.inputs ?? 784] + Array(repeating: p.hidden ?? 200, count: p.hiddenLayers ?? 2) + [p.outputs ?? 10]
+        if p.net == .digits {
+            let given = [("inputs", p.inputs), ("hidden", p.hidden), ("hidden_layers", p.hiddenLayers), ("outputs", p.outputs)]
+            if let (name, _) = given.first(where: { $0.1 != nil }) {
+                throw UserError("parameter \(name) does not apply to net=digits (its sizes are 64-32-32-10)")
+            }
+            do { net = try BayesianMLP.load(VIBNNDesign.digitsPath) } catch {
+                throw UserError("cannot read the digits network at \(VIBNNDesign.digitsPath): \(error.localizedDescription)")
+            }
+            sizes = net!.sizes
+        }
+        // PEs past the widest layer would idle: unless given, at most that many.
+        let pes = p.pes ?? min(64, sizes.dropFirst().max()!)
+        let source = p.grng.source(rlfWindow: p.rlfN, wallaceLog2N: p.wallaceLog2n)
+        var c = VIBNNConfig(sizes: sizes, pes: pes, eps: source, seed: UInt64(p.seed))
+        c.macs = p.macs
+        c.actBits = p.actBits; c.actFraction = p.actFrac
+        c.paramBits = p.paramBits; c.muFraction = p.muFrac; c.sigmaFraction = p.sigmaFrac
+        c.epsBits = p.epsBits; c.weightBits = p.wBits; c.weightFraction = p.wFrac
+        c.accGuard = p.accGuard
+        if let problem = c.problem { throw UserError(problem) }
+        config = c
+        weights = net.map { VIBNNWeights.quantised($0, c) } ?? VIBNNWeights.random(c)
+        self.net = net
+        accelerator = try VIBNNAccelerator(c, weights)
+    }
+
+    public var top: any Block { accelerator }
+    public var ports: TestPorts {
+        TestPorts(valid: "out_valid", inputStream: ("in_valid", "in_ready"), data: ["out_logits"])
+    }
+    public var reports: [any DesignReport] { [VIBNNReport(design: self)] }
+
+    /// A digits image (pixels 0...16) in the activation format.
+    public func activations(_ pixels: [Int]) -> [Int] {
+        let hi = (1 << config.actBits) - 1
+        return pixels.map { min(hi, Int((Double($0 * (1 << config.actFraction)) / 16).rounded(.toNearestOrEven))) }
+    }
+
+    /// Images: directed (all zero, all full scale) then random, or the
+    /// held-out digits in order.
+    public func images(seed: UInt64, count: Int) -> [[Int]] {
+        let n = config.sizes[0], hi = (1 << config.actBits) - 1
+        if let net { return (0..<count).map { activations(net.test_images[$0 % net.test_images.count]) } }
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { i in
+            switch i {
+            case 0: return Array(repeating: 0, count: n)
+            case 1: return Array(repeating: hi, count: n)
+            default: return (0..<n).map { _ in Int(rng.next() % UInt64(hi + 1)) }
+            }
+        }
+    }
+
+    /// `vectors` counts multiply-accumulates (each with a freshly sampled
+    /// weight), at least 3 images: 10^5 is 3 images of the default MNIST
+    /// network and hundreds of a small one.
+    public func imageCount(vectors: Int) -> Int {
+        max(3, vectors / config.macSlotsPerImage)
+    }
+
+    /// Pixels stream in, each offer held until `in_ready` takes it: the
+    /// first three images back to back with no gaps (the accelerator must
+    /// overlap loading with computing), then random gaps inside and
+    /// between images.
+    public func stimulus(seed: UInt64, vectors: Int) -> Stimulus {
+        stimulus(images: images(seed: seed, count: imageCount(vectors: vectors)), seed: seed, denseCount: 3)
+    }
+
+    public func stimulus(images: [[Int]], seed: UInt64, denseCount: Int) -> Stimulus {
+        var s = Stimulus(ports: ["in_valid", "in_data"])
+        var rng = SplitMix64(seed: seed ^ 0x5EED)
+        let V = config.macs, bits = config.actBits
+        for (j, image) in images.enumerated() {
+            let dense = j < denseCount
+            // `macs` pixels per beat; the last beat's padding is random.
+            for beat in stride(from: 0, to: image.count, by: V) {
+                while !dense && rng.next() % 8 == 0 { s.add([:]) }
+                let word = (0..<V).reduce(BigValue.zero) { w, v in
+                    let px = beat + v < image.count ? BigValue(image[beat + v]) : rng.bits(bits)
+                    return w + (px << (bits * v))
+                }
+                s.add(["in_valid": 1, "in_data": word])
+            }
+            if !dense && rng.next() % 4 == 0 {
+                for _ in 0..<Int(rng.next() % UInt64(config.cyclesPerImage)) { s.add([:]) }
+            }
+        }
+        // Let the last images finish (one computing, one waiting, the last), after
+        // the generators' warm-up if the stream was short.
+        for _ in 0..<(3 * config.cyclesPerImage + 140) { s.add([:]) }
+        return s
+    }
+
+    public func expected(_ stim: Stimulus) throws -> [Transaction] {
+        expected(stim, model: try VIBNNModel(config, weights))
+    }
+
+    /// The transactions `model` predicts for the images in `stim` (tests
+    /// give a model with other generators as a negative control).
+    public func expected(_ stim: Stimulus, model: VIBNNModel) -> [Transaction] {
+        var model = model
+        let n = config.sizes[0], V = config.macs, bits = config.actBits
+        let beats = (n + V - 1) / V
+        let words = stim.cycles.filter { !$0[0].isZero }.map { $0[1] }
+        return stride(from: 0, to: words.count - beats + 1, by: beats).map { i in
+            let pixels = words[i..<(i + beats)].flatMap { w in (0..<V).map { (w >> (bits * $0)).modPow2(bits).intValue! } }
+            let logits = model.infer(Array(pixels.prefix(n)))
+            let word = logits.enumerated().reduce(BigValue.zero) {
+                $0 + (BigValue($1.element).modPow2(VIBNNConfig.logitBits) << (VIBNNConfig.logitBits * $1.offset))
+            }
+            return Transaction(cycle: nil, values: [word])
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import HDL
+import Arithmetic
+import Catalog
+import Engines
+import Harness
+import Verilog
+
+// Verilator builds are slow; run these one at a time.
+@Suite(.serialized) struct VerilatorLoop {
+    let engine: VerilatorEngine
+
+    init() throws { engine = try VerilatorEngine() }
+
+    @Test(arguments: [[]] + (try! Catalog.find("pe")).testSets)
+    func peMatchesItsModel(params: [String]) throws {
+        let d = try Catalog.find("pe").instantiate(params)
+        let r = try engine.verify(d, name: "pe", seed: 5, vectors: 20_000)
+        #expect(r.passed, "\(r.summary)")
+        #expect(r.summary.hasPrefix("PASS design=pe vectors="))
+    }
+
+    /// A mismatch names cycle, port and values, keeps the run folder and
+    /// gives a command that replays it with the same verdict.
+    @Test func mismatchIsReportedWithCyclePortAndValues() throws {
+        let (job, cycle) = try corruptedJob(try PEDesign(.init()), name: "pe", seed: 9, vectors: 300, index: 40)
+        let r = try engine.run(job)
+        #expect(!r.passed)
+        #expect(r.mismatches.first?.contains("first mismatch: cycle=\(cycle ?? -1) transaction=40 port=out_y") == true, "\(r.mismatches)")
+        #expect(r.summary.contains("mismatches=1"))
+        let folder = try #require(r.keptFolder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let replay = try #require(r.replay).split(separator: " ").map(String.init)
+        let (status, out) = try Shell.run(replay[0], Array(replay.dropFirst()))
+        #expect(status == 1)
+        #expect(out.contains(r.summary), "\(out)")
+    }
+
+    @Test func traceWritesAWaveform() throws {
+        let path = FileManager.default.temporaryDirectory.path + "/hwgen-trace-\(ProcessInfo.processInfo.processIdentifier).vcd"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try engine.verify(try Catalog.find("requant").instantiate(), name: "requant", seed: 1, vectors: 20,
+                                  options: RunOptions(trace: path))
+        #expect(r.passed)
+        let vcd = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(vcd.contains("$var wire 16") && vcd.contains("in_x"))
+    }
+
+    @Test func secondRunReusesTheBuild() throws {
+        let d = try Catalog.find("requant").instantiate(["in_int=3", "in_frac=64", "out_int=20", "out_frac=60"])
+        _ = try engine.verify(d, name: "requant", seed: 1, vectors: 100)
+        let again = try engine.verify(d, name: "requant", seed: 2, vectors: 2000)
+        #expect(again.reusedBuild)
+        #expect(again.passed, "\(again.summary)")
+    }
+}
+
+@Suite struct CLIErrors {
+    /// Runs the built hwgen (make test builds it before swift test).
+    func hwgen(_ args: [String], path: String? = nil) throws -> (status: Int32, stderr: String) {
+        let exe = FileManager.default.currentDirectoryPath + "/.build/debug/hwgen"
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build hwgen first (swift build)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        if let path {
+            var env = ProcessInfo.processInfo.environment
+            env["PATH"] = path
+            p.environment = env
+        }
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(arguments: [
+        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf, wallace, vibnn)"),
+        (["emit", "--design", "lfsr", "--param", "seed=0"], "LFSR seed 0 is not allowed: an all-zero state never leaves zero"),
+        (["emit", "--design", "lfsr", "--param", "degree=4", "--param", "seed=16"], "LFSR seed 16 does not fit 4 bits"),
+        (["emit", "--design", "taus", "--param", "kind=taus99"], "parameter kind=taus99 is not allowed: expected taus88|taus113"),
+        (["emit", "--design", "rlf", "--param", "n=200"], "parameter n=200 is out of range: expected an integer in 3...128"),
+        (["emit", "--design", "rlf", "--param", "k=64"], "needs 8128 lanes; at most 4096"),
+        (["emit", "--design", "wallace", "--param", "log2n=3"], "parameter log2n=3 is out of range: expected an integer in 4...10"),
+        (["report", "--design", "grng"], "unknown design 'grng'"),
+        (["report", "--design", "wallace", "--samples", "10"], "--samples must be in 1000...67108864"),
+        (["report", "--design", "vibnn", "--param", "net=digits", "--param", "hidden=5"], "parameter hidden does not apply to net=digits"),
+        (["emit", "--design", "pe", "--param", "guard=1", "--param", "guard=2"], "parameter guard is given twice"),
+        (["emit", "--design", "lfsr", "--param", "degree=2"], "parameter degree=2 is out of range: expected an integer in 3...128"),
+        (["emit", "--design", "pe", "--param", "gard=3"], "unknown parameter 'gard' for design 'pe'"),
+        (["emit", "--design", "pe", "--param", "guard=99"], "parameter guard=99 is out of range: expected an integer in 0...32"),
+        (["emit", "--design", "pe", "--param", "guard"], "malformed parameter 'guard': expected NAME=VALUE"),
+        (["emit", "--design", "pe", "--param", "rounding=up"], "expected truncate|half-up|half-even"),
+        (["verify", "--design", "pe", "--vectors=-5"], "--vectors must be in 0...50000000"),
+        (["emit", "--design", "pe", "-o", "/proc/nope/x"], "cannot create output folder /proc/nope/x"),
+        (["emit", "--design", "pe", "-o", "/etc/hostname"], "cannot create output folder /etc/hostname"),
+        (["emit", "--design", "fifo", "--param", "depth=12"], "parameter depth=12 must be a power of two"),
+        (["emit", "--design", "fifo", "--param", "width=0"], "parameter width=0 is out of range"),
+        (["emit", "--design", "fifo", "--param", "width=-3"], "parameter width=-3 is out of range"),
+        (["emit", "--design", "requant", "--param", "in_int=0", "--param", "in_frac=0"], "in_int + in_frac must be 1...128, got 0"),
+        (["verify", "--design", "pe", "--engine", "iverilog"], "'iverilog' is invalid for '--engine <engine>'"),
+        (["verify", "--design", "nope", "--engine", "swift"], "unknown design 'nope'"),
+        (["verify", "--design", "fifo", "--engine", "swift", "--param", "depth=3"], "must be a power of two"),
+        (["verify", "--design", "pe", "--vectors", "10", "--trace", "/proc/nope/x.vcd"], "cannot write the trace file /proc/nope/x.vcd"),
+        (["verify", "--design", "pe", "--engine", "swift", "--trace", "/proc/nope/x.vcd"], "cannot write the trace file"),
+    ])
+    func badInputIsOneLineAndExitTwo(args: [String], message: String) throws {
+        let (status, stderr) = try hwgen(args)
+        #expect(status == 2)
+        #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
+        #expect(stderr.contains(message), "\(stderr)")
+    }
+
+    @Test func verilatorMissingIsOneLine() throws {
+        let (status, stderr) = try hwgen(["verify", "--design", "pe"], path: "/nonexistent")
+        #expect(status == 2)
+        #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
+        #expect(stderr.contains("verilator is not installed"), "\(stderr)")
+        // The Swift engine needs no external tool.
+        let swift = try hwgen(["verify", "--design", "pe", "--engine", "swift", "--vectors", "100"], path: "/nonexistent")
+        #expect(swift.status == 0, "\(swift.stderr)")
+    }
+
+    @Test func failedEmitWritesNothing() throws {
+        let dir = NSTemporaryDirectory() + "hwgen-nothing-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (status, _) = try hwgen(["emit", "--design", "fifo", "--param", "depth=12", "-o", dir])
+        #expect(status == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+
+    /// The same design emitted by two separate processes is byte-identical.
+    @Test(arguments: Catalog.designs.map(\.name).filter { $0 != "vibnn" })
+    func emissionIsDeterministicAcrossProcesses(design: String) throws {
+        let base = NSTemporaryDirectory() + "hwgen-det-\(ProcessInfo.processInfo.processIdentifier)-\(design)"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        for run in ["a", "b"] {
+            let (status, stderr) = try hwgen(["emit", "--design", design, "-o", "\(base)/\(run)"])
+            #expect(status == 0, "\(stderr)")
+        }
+        let fm = FileManager.default
+        let names = try fm.contentsOfDirectory(atPath: "\(base)/a").sorted()
+        #expect(names == (try fm.contentsOfDirectory(atPath: "\(base)/b").sorted()))
+        #expect(names.count >= 3)
+        for n in names {
+            #expect(fm.contents(atPath: "\(base)/a/\(n)") == fm.contents(atPath: "\(base)/b/\(n)"), "\(n)")
+        }
+    }
+}
