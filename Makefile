@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps grng-gates vibnn-report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
+.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
 
 all: build
 
@@ -46,7 +46,7 @@ emit: build
 verify: build
 	$(HWGEN) verify --design $(DESIGN) $(param_flags) --vectors $(VECTORS) --engine $(ENGINE)
 
-test: build swift-test verify-all lint-generated check-generated fuzz-smoke grng-gates vibnn-report
+test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports
 	@echo "make test: all checks passed"
 
 swift-test: build pydeps
@@ -63,20 +63,24 @@ verify-all: build
 	  done; \
 	done
 
-# The GRNG acceptance gates of shared/specs/grng-vibnn.md at N = 2^20 and
-# 32 seeds, on the bit-exact models (release build: about a minute).
-grng-gates: deps
+# Every design's report at the parameter sets it names (`hwgen list
+# --reports`): the generic section (size from the IR, a run checked against
+# the model in Verilator) and the design's own — the GRNG spec's gates at
+# N = 2^20 for rlf and wallace, the trained digits network on vibnn (schedule
+# vs measured cycles/image, bit-exact vs float accuracy). Release build: the
+# gates draw millions of samples. A failing row fails the target.
+reports: deps
 	swift build -c release --product hwgen
-	.build/release/hwgen report --design grng --param kind=rlf
-	.build/release/hwgen report --design grng --param kind=wallace --svg .build/wallace-histogram.svg
+	@mkdir -p .build/reports
+	@.build/release/hwgen list --reports | while read -r design params; do \
+	  flags=""; for p in $$params; do flags="$$flags --param $$p"; done; \
+	  echo "report $$design $$params"; \
+	  .build/release/hwgen report --design $$design $$flags --svg-dir .build/reports </dev/null; \
+	done
 
-# The trained digits network on the VIBNN accelerator: Verilator runs held-out
-# images back to back (checked against the model, cycles/image against the
-# schedule); the bit-exact model's Monte-Carlo accuracy must be within one
-# point of the float network's (about two minutes).
-vibnn-report: deps
-	swift build -c release --product hwgen
-	.build/release/hwgen report --design vibnn --param net=digits
+# One design's report: make report DESIGN=wallace [PARAMS="log2n=8"]
+report: build
+	$(HWGEN) report --design $(DESIGN) $(param_flags)
 
 # An Fmax estimate of one VIBNN PE (out of context) on a Lattice ECP5-85 with
 # the yowasp builds of Yosys and nextpnr from PyPI (not part of make test:

@@ -9,8 +9,9 @@ public struct IRSummary: Sendable {
     /// Memory bits by declared kind (`MemoryHandle.kind`), else ROM / RAM /
     /// preloaded RAM.
     public var memoryBits: [String: Int] = [:]
-    /// Multiplier nodes and the largest (a x b bits).
-    public var multipliers = 0
+    /// Multiplier nodes (those by a constant counted apart) and the
+    /// largest variable one (a x b bits).
+    public var multipliers = 0, constantMultipliers = 0
     public var widestMultiplier = (0, 0)
 
     public init(_ ir: ModuleIR) {
@@ -28,7 +29,23 @@ public struct IRSummary: Sendable {
         for n in m.nodes {
             guard case .binary(.mul, let a, let b) = n.kind else { continue }
             multipliers += 1
-            let wa = m.nodes[Int(a)].width, wb = m.nodes[Int(b)].width
+            // Operands come extended to the product width; the multiplier's
+            // real size is that of what was extended.
+            func width(_ n: NodeID) -> Int {
+                if case .extend(let x, _) = m.nodes[Int(n)].kind { return width(x) }
+                return m.nodes[Int(n)].width
+            }
+            func isLiteral(_ n: NodeID) -> Bool {
+                if case .extend(let x, _) = m.nodes[Int(n)].kind { return isLiteral(x) }
+                if case .literal = m.nodes[Int(n)].kind { return true }
+                return false
+            }
+            if isLiteral(a) || isLiteral(b) {
+                multipliers -= 1
+                constantMultipliers += 1
+                continue
+            }
+            let wa = width(a), wb = width(b)
             if wa * wb > widestMultiplier.0 * widestMultiplier.1 { widestMultiplier = (max(wa, wb), min(wa, wb)) }
         }
         for inst in m.instances {
@@ -62,6 +79,7 @@ public struct GenericReport: DesignReport {
         }
         rows.append(ReportRow("multipliers", s.multipliers == 0 ? "0"
             : "\(s.multipliers) (widest \(s.widestMultiplier.0) x \(s.widestMultiplier.1) bits)"))
+        if s.constantMultipliers > 0 { rows.append(ReportRow("multipliers by a constant", "\(s.constantMultipliers)")) }
         if let l = design.ports.latency { rows.append(ReportRow("latency (declared)", "\(l) cycles")) }
 
         let o = context.options
@@ -76,7 +94,7 @@ public struct GenericReport: DesignReport {
         if tx.count > 1 {
             let per = Double(tx.last! - tx.first!) / Double(tx.count - 1)
             let value = per == per.rounded() ? "\(Int(per))" : String(format: "%.3f", per)
-            rows.append(ReportRow("cycles per transaction (measured)", value + " (\(tx.count) transactions)"))
+            rows.append(ReportRow("cycles per transaction (this run)", value + " (\(tx.count) transactions)"))
         }
         return ReportSection("\(context.name): \(design.top.moduleName)", rows: rows)
     }
