@@ -9,8 +9,10 @@ public struct VerilatorEngine: Engine {
     public var cacheRoot: String
     public var harnessPath: String
     public var log: (String) -> Void
-    /// The verilator executable (checked when the engine is made).
+    /// The verilator executable (checked when the engine is made) and its
+    /// `--version` text (part of every cache key).
     public let verilator: String
+    let version: String
     public var name: String { "verilator" }
 
     public init(cacheRoot: String? = nil, harnessPath: String? = nil, log: @escaping (String) -> Void = { _ in }) throws {
@@ -25,6 +27,7 @@ public struct VerilatorEngine: Engine {
             throw UserError("verilator is not installed (apt-get install verilator, or run 'make test' as root)")
         }
         verilator = v
+        version = try Shell.run(v, ["--version"]).output
     }
 
     /// Looks for the harness under $HWGEN_ROOT, then upward from the working
@@ -84,7 +87,7 @@ public struct VerilatorEngine: Engine {
         h.add(harness)
         h.add(ports)
         h.add(trace == nil ? "notrace" : "trace")
-        h.add(try Shell.run(verilator, ["--version"]).output)
+        h.add(version)
         for f in files { h.add(f.name); h.add(f.text) }
         let dir = "\(cacheRoot)/\(ir.name)-\(h.hex.prefix(16))"
         let sim = "\(dir)/obj/sim"
@@ -92,7 +95,7 @@ public struct VerilatorEngine: Engine {
         let reused = fm.isExecutableFile(atPath: sim)
         if !reused {
             log("building the Verilator model of \(ir.name) (cached in \(dir))")
-            try build(verilator, dir: dir, top: ir.name, files: files, ports: ports, trace: trace != nil)
+            try build(dir: dir, top: ir.name, files: files, ports: ports, trace: trace != nil)
         }
 
         let runDir = "\(cacheRoot)/run-\(job.name)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
@@ -129,7 +132,7 @@ public struct VerilatorEngine: Engine {
 
     /// Builds into a temporary folder and renames it into place, so an
     /// interrupted build never leaves a half-made cache entry.
-    func build(_ verilator: String, dir: String, top: String, files: [(name: String, text: String)],
+    func build(dir: String, top: String, files: [(name: String, text: String)],
                ports: String, trace: Bool) throws {
         let fm = FileManager.default
         let tmp = "\(dir).tmp-\(ProcessInfo.processInfo.processIdentifier)"

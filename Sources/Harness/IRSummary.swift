@@ -26,27 +26,21 @@ public struct IRSummary: Sendable {
             let kind = mem.kind ?? (mem.isROM ? "ROM" : mem.initial != nil ? "preloaded RAM" : "RAM")
             memoryBits[kind, default: 0] += mem.width * mem.depth
         }
+        // Operands come extended to the product width; a multiplier's real
+        // size is that of what was extended.
+        func operand(_ n: NodeID) -> Node {
+            if case .extend(let x, _) = m.nodes[Int(n)].kind { return operand(x) }
+            return m.nodes[Int(n)]
+        }
         for n in m.nodes {
             guard case .binary(.mul, let a, let b) = n.kind else { continue }
+            let (x, y) = (operand(a), operand(b))
+            if case .literal = x.kind { constantMultipliers += 1; continue }
+            if case .literal = y.kind { constantMultipliers += 1; continue }
             multipliers += 1
-            // Operands come extended to the product width; the multiplier's
-            // real size is that of what was extended.
-            func width(_ n: NodeID) -> Int {
-                if case .extend(let x, _) = m.nodes[Int(n)].kind { return width(x) }
-                return m.nodes[Int(n)].width
+            if x.width * y.width > widestMultiplier.0 * widestMultiplier.1 {
+                widestMultiplier = (max(x.width, y.width), min(x.width, y.width))
             }
-            func isLiteral(_ n: NodeID) -> Bool {
-                if case .extend(let x, _) = m.nodes[Int(n)].kind { return isLiteral(x) }
-                if case .literal = m.nodes[Int(n)].kind { return true }
-                return false
-            }
-            if isLiteral(a) || isLiteral(b) {
-                multipliers -= 1
-                constantMultipliers += 1
-                continue
-            }
-            let wa = width(a), wb = width(b)
-            if wa * wb > widestMultiplier.0 * widestMultiplier.1 { widestMultiplier = (max(wa, wb), min(wa, wb)) }
         }
         for inst in m.instances {
             instances += 1
