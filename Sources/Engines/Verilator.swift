@@ -16,8 +16,7 @@ public struct VerilatorEngine: Engine {
     public var name: String { "verilator" }
 
     public init(cacheRoot: String? = nil, harnessPath: String? = nil, log: @escaping (String) -> Void = { _ in }) throws {
-        let env = ProcessInfo.processInfo.environment
-        self.cacheRoot = cacheRoot ?? env["HWGEN_CACHE"] ?? FileManager.default.currentDirectoryPath + "/.hwgen-cache"
+        self.cacheRoot = try VerilatorEngine.usableCache(cacheRoot)
         guard let h = harnessPath ?? VerilatorEngine.findHarness() else {
             throw UserError("cannot find Testbenches/harness.cpp; run from the hwgen checkout or set HWGEN_ROOT")
         }
@@ -28,6 +27,27 @@ public struct VerilatorEngine: Engine {
         }
         verilator = v
         version = try Shell.run(v, ["--version"]).output
+    }
+
+    /// The cache folder: `root`, else $HWGEN_CACHE when set and not empty,
+    /// else .hwgen-cache in the working folder; made absolute (the model
+    /// runs in its own folder) and created, or one line saying why not.
+    static func usableCache(_ root: String?) throws -> String {
+        let fm = FileManager.default
+        var path = root ?? ProcessInfo.processInfo.environment["HWGEN_CACHE"] ?? ""
+        if path.isEmpty { path = ".hwgen-cache" }
+        if !path.hasPrefix("/") { path = fm.currentDirectoryPath + "/" + path }
+        path = (path as NSString).standardizingPath
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw UserError("the cache path \(path) (HWGEN_CACHE) is a file, not a folder") }
+        } else if (try? fm.createDirectory(atPath: path, withIntermediateDirectories: true)) == nil {
+            throw UserError("cannot create the cache folder \(path) (set HWGEN_CACHE to a writable folder)")
+        }
+        guard fm.isWritableFile(atPath: path) else {
+            throw UserError("the cache folder \(path) is not writable (set HWGEN_CACHE to a writable folder)")
+        }
+        return path
     }
 
     /// Looks for the harness under $HWGEN_ROOT, then upward from the working
@@ -79,7 +99,8 @@ public struct VerilatorEngine: Engine {
     public func run(_ job: Job) throws -> RunResult {
         let columns = try job.checkedColumns()
         let ir = job.ir, trace = job.options.trace
-        let files = VerilogEmitter.files(for: ir)
+        let emission = VerilogEmitter.emission(for: ir)
+        let files = emission.all
         let ports = VerilatorEngine.portsInclude(ir, job.ports)
         let harness = try String(contentsOfFile: harnessPath, encoding: .utf8)
 
@@ -89,13 +110,13 @@ public struct VerilatorEngine: Engine {
         h.add(trace == nil ? "notrace" : "trace")
         h.add(version)
         for f in files { h.add(f.name); h.add(f.text) }
-        let dir = "\(cacheRoot)/\(ir.name)-\(h.hex.prefix(16))"
+        let dir = "\(cacheRoot)/\(emission.top)-\(h.hex.prefix(16))"
         let sim = "\(dir)/obj/sim"
         let fm = FileManager.default
         let reused = fm.isExecutableFile(atPath: sim)
         if !reused {
-            log("building the Verilator model of \(ir.name) (cached in \(dir))")
-            try build(dir: dir, top: ir.name, files: files, ports: ports, trace: trace != nil)
+            log("building the Verilator model of \(emission.top) (cached in \(dir))")
+            try build(dir: dir, top: emission.top, files: files, ports: ports, trace: trace != nil)
         }
 
         let runDir = "\(cacheRoot)/run-\(job.name)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
@@ -112,8 +133,11 @@ public struct VerilatorEngine: Engine {
         }.joined(separator: "\n") + "\n", to: "\(runDir)/expect.hex")
         var args = [job.name, "\(runDir)/stim.hex", "\(runDir)/expect.hex"]
         if job.options.recordCycles { args.append("--cycles") }
-        if let t = trace { args.append((t as NSString).standardizingPath) }
-        let (status, out) = try Shell.run(sim, args)
+        if let t = trace {   // absolute: the model runs in its own folder
+            args.append(((t.hasPrefix("/") ? t : FileManager.default.currentDirectoryPath + "/" + t) as NSString).standardizingPath)
+        }
+        // The model reads its ROM files ($readmemh) from its own folder.
+        let (status, out) = try Shell.run(sim, args, cwd: dir)
         let lines = out.split(separator: "\n").map(String.init)
         guard let summary = lines.last(where: { $0.hasPrefix("PASS") || $0.hasPrefix("FAIL") }) else {
             keep = true
@@ -126,7 +150,7 @@ public struct VerilatorEngine: Engine {
             mismatches: lines.filter { $0.contains("first mismatch") || $0.hasPrefix("MISMATCH") },
             transactionCycles: lines.compactMap { $0.hasPrefix("TX cycle=") ? Int($0.dropFirst(9)) : nil },
             keptFolder: passed ? nil : runDir,
-            replay: passed ? nil : ([sim] + args).joined(separator: " "),
+            replay: passed ? nil : "cd \(dir) && " + ([sim] + args).joined(separator: " "),
             reusedBuild: reused)
     }
 
@@ -145,7 +169,7 @@ public struct VerilatorEngine: Engine {
                     "-MAKEFLAGS", "OPT_FAST=-O1"]
         if trace { args.append("--trace") }
         args.append(harnessPath)
-        args += files.map { "\(tmp)/\($0.name)" }
+        args += files.filter { $0.name.hasSuffix(".v") }.map { "\(tmp)/\($0.name)" }
         let (status, out) = try Shell.run(verilator, args)
         guard status == 0 else {
             try? fm.removeItem(atPath: tmp)

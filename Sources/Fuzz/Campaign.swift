@@ -70,9 +70,10 @@ public struct Campaign {
         // 1. Lint: the emitted Verilog must be warning-free. Modules that
         // fail are left out of the simulation (Verilator would not build them).
         let (lintBatch, lintIR) = try batch(good)
-        let files = VerilogEmitter.files(for: lintIR)
-        for f in files { try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)") }
-        let (_, lintOut) = try Shell.run(verilator, ["--lint-only", "-Wall", "--top-module", lintIR.name]
+        let emission = VerilogEmitter.emission(for: lintIR)
+        let files = emission.verilog
+        for f in emission.all { try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)") }
+        let (_, lintOut) = try Shell.run(verilator, ["--lint-only", "-Wall", "--top-module", emission.top]
                                          + files.map { "\(dir)/\($0.name)" })
         var linted = Set<String>()
         for line in lintOut.split(separator: "\n") where line.hasPrefix("%Warning") || line.hasPrefix("%Error") {
@@ -109,9 +110,10 @@ public struct Campaign {
         return (b, try Elaborator.elaborate(b))
     }
 
-    /// The recipe a file name or message belongs to (fz12.v, fz12_c0.v: fz12).
+    /// The recipe a file name or message belongs to (fz12_<hash>.v,
+    /// fz12_c0_<hash>.v: fz12; the longest match, so not fz1).
     func owner(_ text: Substring, _ recipes: [Recipe]) -> Recipe? {
-        recipes.filter { text.contains("/\($0.name).v") || text.contains("/\($0.name)_c") }
+        recipes.filter { text.contains("/\($0.name)_") }
             .max { $0.name.count < $1.name.count }
     }
 

@@ -15,6 +15,7 @@ extension ModuleBuilder {
                           usesClock: isBlackBox ? needsClock : clockUsed, usesReset: needsReset,
                           usesAsyncReset: needsAsyncReset)
         ir.combinationalInputs = isBlackBox ? blackBoxPaths() : outputCones(deps)
+        ir.sharedName = sharedName
         return ir
     }
 

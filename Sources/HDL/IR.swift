@@ -170,6 +170,8 @@ public final class ModuleIR: @unchecked Sendable {
     /// For each output port index: the input port indices it depends on
     /// combinationally (used to find loops through instances).
     public internal(set) var combinationalInputs: [Int: [Int]] = [:]
+    /// Set by `ModuleBuilder.shareDefinition(as:)`.
+    public internal(set) var sharedName: String?
 
     init(name: String, header: [String], ports: [Port], nodes: [Node], variables: [Variable],
          body: [Statement], memories: [Memory], instances: [Instance], isBlackBox: Bool,

@@ -20,6 +20,7 @@ public final class ModuleBuilder {
     var scopes: [Scope] = []
     var needsClock = false, needsReset = false, needsAsyncReset = false
     var isBlackBox = false
+    var sharedName: String?
     struct PureKey: Hashable { let kind: NodeKind; let width: Int }
     var pure: [PureKey: NodeID] = [:]
     /// Variables with an assignment, even a rejected one (no second error).
@@ -61,6 +62,12 @@ public final class ModuleBuilder {
 
     /// Adds a line to the comment header of the emitted module.
     public func describe(_ line: String) { header.append(line) }
+
+    /// Declares that modules built under the same `name` differ only in
+    /// their ROM contents, so the emitter may write them as one definition
+    /// whose contents come from a file parameter per instance (equal PEs of
+    /// an array). Modules whose text differs anyway stay separate.
+    public func shareDefinition(as name: String) { sharedName = name }
 
     // MARK: nodes
 

@@ -100,6 +100,7 @@ public struct AnyDesign: Sendable {
     public let testSets: [[String]]
     public let reportSets: [[String]]
     let make: @Sendable ([String]) throws -> any Design
+    let changed: @Sendable ([String]) throws -> [String]
 
     public init<D: Design>(_ type: D.Type) {
         name = D.name
@@ -114,7 +115,12 @@ public struct AnyDesign: Sendable {
         testSets = sets
         reportSets = D.reportSets.map(\.changes)
         make = { given in try D(D.Params.parse(given, design: D.name)) }
+        changed = { given in try D.Params.parse(given, design: D.name).changes }
     }
+
+    /// The parameters of `given` that differ from the defaults (empty: the
+    /// default design, whatever was spelt out).
+    public func changes(_ given: [String]) throws -> [String] { try changed(given) }
 
     /// The design with `given` parameters (`NAME=VALUE`) over the defaults.
     public func instantiate(_ given: [String] = []) throws -> any Design { try make(given) }

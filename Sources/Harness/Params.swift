@@ -36,6 +36,11 @@ public struct Param<Root> {
               })
     }
 
+    /// Why `text` was refused.
+    func refusal(of text: String) -> String {
+        range != nil && Int(text) == nil && text != "auto" ? "is not an integer" : refusal
+    }
+
     /// An optional integer field: nil (shown as `unset`) lets the design
     /// choose, e.g. from other parameters; `help` says how.
     public static func int(_ name: String, _ field: WritableKeyPath<Root, Int?>, _ range: ClosedRange<Int>,
@@ -95,7 +100,7 @@ extension ParamSet {
                 throw UserError("parameter \(spec.name) is given twice")
             }
             guard spec.assign(&p, parts[1]) else {
-                throw UserError("parameter \(spec.name)=\(parts[1]) \(spec.refusal): expected \(spec.allowed)")
+                throw UserError("parameter \(spec.name)=\(parts[1]) \(spec.refusal(of: parts[1])): expected \(spec.allowed)")
             }
         }
         return p

@@ -122,40 +122,41 @@ public struct RLFGRNG: Block {
             count.assign(count &+ 1)
         }
 
-        var sums: [Signal] = []
-        var zeroLanes: [Signal] = []
-        for j in 0..<lanes {
-            let s = m.register("sum\(j)", .uint(sumWidth), reset: 0)
-            let bOut = oldest.bit(j), bIn = bitIn.bit(j)
-            gated {
-                m.when(load) {
-                    s.assign(0)
-                }.elseWhen(running) {
-                    s.assign(((s + bIn.asUInt) - bOut.asUInt).asUInt.truncated(to: sumWidth))
-                }.otherwise {
-                    s.assign((s + bOut.asUInt).truncated(to: sumWidth))   // recount: add each position once
-                }
-            }
-            sums.append(s)
-            // After the last recount step S is final; an all-zero lane gets repaired.
-            zeroLanes.append((s + bOut.asUInt) == 0)
+        // The per-lane sums, bit-sliced: plane b holds bit b of every lane's
+        // S, so one cycle's update is a few lane-wide logic operations (the
+        // same gates as a counter per lane, but a few hundred Verilog
+        // lines instead of one always block per lane, and fast in
+        // Verilator). S moves by +1 (`up`), −1 (`down`) or 0; bit b toggles
+        // where every lower bit carries (up and 1) or borrows (down and 0).
+        let zeros = m.literal(0, .uint(lanes))
+        let up = m.mux(running, bitIn & ~oldest, oldest)     // recount adds each position once
+        let down = m.mux(running, ~bitIn & oldest, zeros)
+        var planes: [Signal] = []
+        var toggle = up | down
+        for b in 0..<sumWidth {
+            let plane = m.register("sum_b\(b)", .uint(lanes), reset: 0)
+            gated { plane.assign(m.mux(load, zeros, plane ^ toggle)) }
+            if b + 1 < sumWidth { toggle = toggle & (plane ^ down) }
+            planes.append(plane)
         }
+        // After the last recount step S + b_out is final; an all-zero lane
+        // gets repaired.
+        let zeroLanes = ~planes.reduce(oldest) { $0 | $1 }
         let lastRecount = !running & (count == n - 1) & !load
         // The repair bits wait through a stall for the first running step.
-        gated { repair.assign(m.mux(lastRecount, m.cat(zeroLanes.reversed()), m.literal(0, .uint(lanes)))) }
+        gated { repair.assign(m.mux(lastRecount, zeroLanes, zeros)) }
 
-        // Outputs: 2S − n for the lanes whose turn it is.
+        // Outputs: 2S − n for the lanes whose turn it is (lane q·n + ptr
+        // when decimated: bit ptr of each plane's group).
         func sample(_ s: Signal) -> Signal {
             ((s << 1) - n).asUInt.truncated(to: sumWidth + 1).asFixed(signed: true, fraction: 1)
         }
         var outs: [Signal] = []
         for q in 0..<outputs {
-            if decimate {
-                let group = (0..<n).map { sample(sums[q * n + $0]) }
-                outs.append(m.select(ptr, group))
-            } else {
-                outs.append(sample(sums[q]))
+            let bits = planes.map { plane -> Signal in
+                decimate ? (plane.bits(q * n + n - 1, q * n) >> ptr).bit(0) : plane.bit(q)
             }
+            outs.append(sample(m.cat(bits.reversed())))
         }
         m.output("valid", running)
         m.output("eps", m.cat(outs.reversed()))

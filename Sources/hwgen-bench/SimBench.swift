@@ -34,19 +34,19 @@ func verilatorCyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> (build: Dou
     let fm = FileManager.default
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? fm.removeItem(atPath: dir) }
-    let files = VerilogEmitter.files(for: ir)
-    for f in files { try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)") }
+    let emission = VerilogEmitter.emission(for: ir)
+    for f in emission.all { try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)") }
     // No outputs compared: the bench only clocks the model.
     try AtomicFiles.write(VerilatorEngine.portsInclude(ir, TestPorts(data: [])), to: "\(dir)/ports.inc")
     let root = fm.currentDirectoryPath
     let t0 = Date()
     let (status, out) = try Shell.run(verilator, [
-        "--cc", "--exe", "--build", "-j", "2", "--prefix", "Vdut", "--top-module", ir.name, "-Mdir", "\(dir)/obj",
+        "--cc", "--exe", "--build", "-j", "2", "--prefix", "Vdut", "--top-module", emission.top, "-Mdir", "\(dir)/obj",
         "-o", "bench", "-CFLAGS", "-I\(dir) -O2", "-MAKEFLAGS", "OPT_FAST=-O2", "\(root)/Testbenches/bench.cpp",
-    ] + files.map { "\(dir)/\($0.name)" })
+    ] + emission.verilog.map { "\(dir)/\($0.name)" })
     guard status == 0 else { throw UserError("Verilator build failed: \(out.suffix(400))") }
     let build = Date().timeIntervalSince(t0)
-    let (_, run) = try Shell.run("\(dir)/obj/bench", ["\(cycles)"])
+    let (_, run) = try Shell.run("\(dir)/obj/bench", ["\(cycles)"], cwd: dir)   // ROM files read from here
     guard let s = run.split(separator: "seconds=").last.flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
         throw UserError("bench printed no timing: \(run)")
     }

@@ -25,6 +25,14 @@ struct Hwgen: ParsableCommand {
 /// Progress lines go to stderr, so stdout stays the result.
 func log(_ line: String) { FileHandle.standardError.write(Data("hwgen: \(line)\n".utf8)) }
 
+/// A seed: any 64-bit unsigned number, refused with its range otherwise.
+func parseSeed(_ text: String) throws -> UInt64 {
+    guard let v = UInt64(text) else {
+        throw ValidationError("--seed must be a whole number in 0...\(UInt64.max), got '\(text)'")
+    }
+    return v
+}
+
 /// Options shared by commands that pick a design.
 struct DesignOptions: ParsableArguments {
     @Option(name: .long, help: "The design to use (see 'hwgen list').")
@@ -83,59 +91,6 @@ struct List: ParsableCommand {
     }
 }
 
-struct Emit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Write a design's Verilog files and a filelist.",
-        discussion: """
-        Examples:
-          hwgen emit --design pe                 # into Generated/pe
-          hwgen emit --design pe -o build/pe --param out_frac=14
-        """)
-
-    @OptionGroup var options: DesignOptions
-
-    @Option(name: [.customShort("o"), .long], help: "Output folder (default: Generated/<design>).")
-    var output: String?
-
-    func run() throws {
-        let (entry, design) = try options.load()
-        let ir = try Elaborator.elaborate(design.top)
-        let files = VerilogEmitter.files(for: ir)
-        let dir = output ?? "Generated/\(entry.name)"
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw UserError("cannot create output folder \(dir)")
-        }
-        // Everything is rendered before the first write, and each file is
-        // renamed into place, so an error never leaves a half-written set.
-        let filelist = files.map(\.name).joined(separator: "\n") + "\n"
-        for f in files {
-            try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)")
-            print("wrote \(dir)/\(f.name)")
-        }
-        try AtomicFiles.write(filelist, to: "\(dir)/\(entry.name).f")
-        print("wrote \(dir)/\(entry.name).f (top: \(ir.name))")
-        try AtomicFiles.write(Emit.fusesocCore(design: entry.name, summary: entry.summary, top: ir.name,
-                                               files: files.map(\.name)), to: "\(dir)/\(entry.name).core")
-        print("wrote \(dir)/\(entry.name).core (FuseSoC)")
-    }
-}
-
-extension Emit {
-    /// A FuseSoC CAPI2 core description, so the folder drops into FuseSoC flows.
-    static func fusesocCore(design: String, summary: String, top: String, files: [String]) -> String {
-        var s = "CAPI=2:\n"
-        s += "name: hwgen:designs:\(design):0.1\n"
-        // YAML double-quoted string: keep it free of double quotes.
-        s += "description: \"\(String(summary.map { $0 == "\"" ? "'" : $0 }))\"\n"
-        s += "filesets:\n  rtl:\n    file_type: verilogSource\n    files:\n"
-        for f in files { s += "      - \(f)\n" }
-        s += "targets:\n  default:\n    filesets: [rtl]\n    toplevel: \(top)\n"
-        return s
-    }
-}
-
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a design against its Swift golden model, in Verilator or hwgen's own simulator.",
@@ -153,10 +108,10 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var options: DesignOptions
 
-    @Option(help: "Seed of the random vectors.")
+    @Option(parsing: .unconditional, help: "Seed of the random vectors.", transform: parseSeed)
     var seed: UInt64 = 1
 
-    @Option(help: "Number of random vectors (directed vectors are added).")
+    @Option(parsing: .unconditional, help: "Random vectors (directed ones are added), in the design's unit: a transaction (vibnn: an image; see 'hwgen list --details').")
     var vectors: Int = 100_000
 
     @Option(help: "Write a VCD waveform of the run to this file.")
@@ -221,10 +176,10 @@ struct Report: ParsableCommand {
     @Option(help: "Simulator for the measured runs: verilator or swift.")
     var engine: EngineChoice = .verilator
 
-    @Option(help: "Random vectors of the measured run in the first section.")
+    @Option(parsing: .unconditional, help: "Random vectors of the measured run in the first section.")
     var vectors: Int = 10_000
 
-    @Option(help: "Seed of the vectors and the samples.")
+    @Option(parsing: .unconditional, help: "Seed of the vectors and the samples.", transform: parseSeed)
     var seed: UInt64 = 1
 
     @Option(help: "Samples for statistical gates (the GRNG spec's figure is 2^20).")

@@ -110,11 +110,22 @@ struct FeatureTop: Block, Design {
 
     @Test func featureTopEmitsEachModuleOnceAndLintsClean() throws {
         let ir = try Elaborator.elaborate(FeatureTop())
-        let files = VerilogEmitter.files(for: ir)
-        #expect(files.map(\.name) == ["coeff_rom.v", "alu.v", "feature_top.v"])
-        // `table` is a Verilog keyword: the designer's name is escaped.
+        let emission = VerilogEmitter.emission(for: ir)
+        let files = emission.verilog
+        // Each module once, named by its stem and a hash of its text.
+        #expect(files.map(\.name) == ["coeff_rom", "alu", "feature_top"].map { "\(emission.names[$0]!).v" })
+        #expect(emission.names.allSatisfy { $0.value.count == $0.key.count + 9 && $0.value.hasPrefix($0.key + "_") })
+        #expect(emission.top == emission.names["feature_top"])
+        // `table` is a Verilog keyword: the designer's name is escaped. Its
+        // contents are a $readmemh file named through a parameter.
         #expect(files[0].text.contains("always @(posedge clk) begin\n        _table__rd0 <= table_[addr];"))
+        #expect(files[0].text.contains("initial $readmemh(INIT_table_, table_);"))
+        #expect(emission.data.count == 1 && files[0].text.contains("parameter INIT_table_ = \"\(emission.data[0].name)\""))
         #expect(files[1].text.contains("always @(posedge clk or posedge arst) begin"))
-        #expect(try Lint.check(files, top: "feature_top") == [])
+        #expect(try Lint.check(emission.all, top: emission.top) == [])
+        // Inline contents stay available and lint as clean.
+        let inline = VerilogEmitter.emission(for: ir, roms: .inline)
+        #expect(inline.data.isEmpty && !inline.verilog[0].text.contains("readmemh"))
+        #expect(try Lint.check(inline.all, top: inline.top) == [])
     }
 }

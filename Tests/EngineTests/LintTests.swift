@@ -50,8 +50,8 @@ struct KitchenSink: Block {
 
 @Suite struct LintClean {
     @Test func everyConstructLintsClean() throws {
-        let files = VerilogEmitter.files(for: try Elaborator.elaborate(KitchenSink()))
-        #expect(try Lint.check(files, top: "kitchen_sink") == [])
+        let emission = VerilogEmitter.emission(for: try Elaborator.elaborate(KitchenSink()))
+        #expect(try Lint.check(emission.all, top: emission.top) == [])
     }
 
     @Test func lintReportsRealProblems() throws {

@@ -31,8 +31,7 @@ import Verilog
         #expect(r.summary.contains("mismatches=1"))
         let folder = try #require(r.keptFolder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let replay = try #require(r.replay).split(separator: " ").map(String.init)
-        let (status, out) = try Shell.run(replay[0], Array(replay.dropFirst()))
+        let (status, out) = try Shell.run("/bin/sh", ["-c", try #require(r.replay)])
         #expect(status == 1)
         #expect(out.contains(r.summary), "\(out)")
     }
@@ -58,17 +57,17 @@ import Verilog
 
 @Suite struct CLIErrors {
     /// Runs the built hwgen (make test builds it before swift test).
-    func hwgen(_ args: [String], path: String? = nil) throws -> (status: Int32, stderr: String) {
+    func hwgen(_ args: [String], path: String? = nil, env extra: [String: String] = [:], cwd: String? = nil) throws -> (status: Int32, stderr: String) {
         let exe = FileManager.default.currentDirectoryPath + "/.build/debug/hwgen"
         try #require(FileManager.default.isExecutableFile(atPath: exe), "build hwgen first (swift build)")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
-        if let path {
-            var env = ProcessInfo.processInfo.environment
-            env["PATH"] = path
-            p.environment = env
-        }
+        var env = ProcessInfo.processInfo.environment
+        if let path { env["PATH"] = path }
+        env.merge(extra) { $1 }
+        p.environment = env
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let err = Pipe()
         p.standardError = err
         p.standardOutput = Pipe()
@@ -96,8 +95,14 @@ import Verilog
         (["emit", "--design", "pe", "--param", "guard"], "malformed parameter 'guard': expected NAME=VALUE"),
         (["emit", "--design", "pe", "--param", "rounding=up"], "expected truncate|half-up|half-even"),
         (["verify", "--design", "pe", "--vectors=-5"], "--vectors must be in 0...50000000"),
-        (["emit", "--design", "pe", "-o", "/proc/nope/x"], "cannot create output folder /proc/nope/x"),
-        (["emit", "--design", "pe", "-o", "/etc/hostname"], "cannot create output folder /etc/hostname"),
+        (["emit", "--design", "pe", "-o", "/proc/nope/x"], "cannot create the folder /proc/nope"),
+        (["emit", "--design", "pe", "-o", "/etc/hostname"], "cannot emit into /etc/hostname: it is a file"),
+        (["emit", "--design", "pe", "-o", "."], "cannot emit into .: it holds the working folder"),
+        (["verify", "--design", "pe", "--vectors", "-5"], "--vectors must be in 0...50000000, got -5"),
+        (["verify", "--design", "pe", "--seed", "-1"], "--seed must be a whole number in 0...18446744073709551615, got '-1'"),
+        (["emit", "--design", "vibnn", "--param", "act_frac=16", "--param", "act_bits=2"], "act_frac=16 must be in 0...1 with act_bits=2"),
+        (["emit", "--design", "vibnn", "--param", "mu_frac=24", "--param", "param_bits=2"], "mu_frac=24 must be in 0...2 with param_bits=2"),
+        (["emit", "--design", "pe", "--param", "guard=abc"], "parameter guard=abc is not an integer: expected an integer in 0...32"),
         (["emit", "--design", "fifo", "--param", "depth=12"], "parameter depth=12 must be a power of two"),
         (["emit", "--design", "fifo", "--param", "width=0"], "parameter width=0 is out of range"),
         (["emit", "--design", "fifo", "--param", "width=-3"], "parameter width=-3 is out of range"),
@@ -113,6 +118,21 @@ import Verilog
         #expect(status == 2)
         #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
         #expect(stderr.contains(message), "\(stderr)")
+    }
+
+    /// HWGEN_CACHE set but empty means the default cache; an unusable one
+    /// is one line naming it.
+    @Test func cacheVariable() throws {
+        let ok = try hwgen(["verify", "--design", "pe", "--vectors", "10"], env: ["HWGEN_CACHE": ""])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stderr.contains("/.hwgen-cache") || !ok.stderr.contains("building"), "\(ok.stderr)")
+        for bad in ["/etc/hostname", "/proc/no/cache"] {
+            let r = try hwgen(["verify", "--design", "pe", "--vectors", "10"], env: ["HWGEN_CACHE": bad])
+            #expect(r.status == 2)
+            let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("hwgen: error") }
+            #expect(lines.count == 1 && lines[0].contains(bad), "\(r.stderr)")
+            #expect(!r.stderr.contains("NSCocoaErrorDomain"))
+        }
     }
 
     @Test func verilatorMissingIsOneLine() throws {
@@ -138,16 +158,17 @@ import Verilog
     func emissionIsDeterministicAcrossProcesses(design: String) throws {
         let base = NSTemporaryDirectory() + "hwgen-det-\(ProcessInfo.processInfo.processIdentifier)-\(design)"
         defer { try? FileManager.default.removeItem(atPath: base) }
-        for run in ["a", "b"] {
-            let (status, stderr) = try hwgen(["emit", "--design", design, "-o", "\(base)/\(run)"])
+        for run in ["a", "b"] {   // the filelist names files from the folder hwgen runs in
+            try FileManager.default.createDirectory(atPath: "\(base)/\(run)", withIntermediateDirectories: true)
+            let (status, stderr) = try hwgen(["emit", "--design", design, "-o", "out"], cwd: "\(base)/\(run)")
             #expect(status == 0, "\(stderr)")
         }
         let fm = FileManager.default
-        let names = try fm.contentsOfDirectory(atPath: "\(base)/a").sorted()
-        #expect(names == (try fm.contentsOfDirectory(atPath: "\(base)/b").sorted()))
-        #expect(names.count >= 3)
+        let names = try fm.contentsOfDirectory(atPath: "\(base)/a/out").sorted()
+        #expect(names == (try fm.contentsOfDirectory(atPath: "\(base)/b/out").sorted()))
+        #expect(names.count >= 4)
         for n in names {
-            #expect(fm.contents(atPath: "\(base)/a/\(n)") == fm.contents(atPath: "\(base)/b/\(n)"), "\(n)")
+            #expect(fm.contents(atPath: "\(base)/a/out/\(n)") == fm.contents(atPath: "\(base)/b/out/\(n)"), "\(n)")
         }
     }
 }

@@ -69,24 +69,36 @@ public struct VIBNNConfig: Sendable, Hashable {
     public var epsLanes: Int { eps.source.generated(for: samplers) }
 
     /// A one-line reason the configuration cannot be built, or nil.
+    /// The first inconsistency, naming the `vibnn` parameters involved and
+    /// what would be valid.
     public var problem: String? {
         if sizes.count < 2 { return "a network needs at least an input and an output layer" }
         if let s = sizes.first(where: { $0 < 1 }) { return "layer sizes must be at least 1, got \(s)" }
-        if pes < 1 { return "the PE count must be at least 1" }
-        if !(1...16).contains(macs) { return "MACs per PE must be 1...16, got \(macs)" }
-        if !(2...16).contains(actBits) || !(0...actBits).contains(actFraction) {
-            return "activation format U\(actBits - actFraction).\(actFraction) is not supported (2...16 bits)"
-        }
+        if pes < 1 { return "pes=\(pes) must be at least 1" }
+        if !(1...16).contains(macs) { return "macs=\(macs) must be in 1...16" }
+        if !(2...16).contains(actBits) { return "act_bits=\(actBits) must be in 2...16" }
         // The bias input is the constant 1.0; it must be representable.
-        if actBits - actFraction < 1 { return "the activation format needs an integer bit (the bias input is 1.0)" }
-        if !(2...16).contains(paramBits) { return "mu/sigma width must be 2...16 bits, got \(paramBits)" }
-        if !(0...24).contains(muFraction) || !(0...24).contains(sigmaFraction) { return "mu/sigma fraction bits must be 0...24" }
-        if !(6...24).contains(epsBits) { return "eps width must be 6...24 bits, got \(epsBits)" }
-        if !(4...32).contains(weightBits) || !(0...weightBits).contains(weightFraction) {
-            return "weight format must be 4...32 bits with 0...width fraction bits"
+        if !(0...actBits - 1).contains(actFraction) {
+            return "act_frac=\(actFraction) must be in 0...\(actBits - 1) with act_bits=\(actBits) (the bias input 1.0 needs an integer bit)"
         }
-        if accBits > 62 { return "accumulator of \(accBits) bits is wider than the model's 62" }
-        if max(muFraction, sigmaFraction + epsFraction) - weightFraction > 40 { return "weight rounding shift too large" }
+        if !(2...16).contains(paramBits) { return "param_bits=\(paramBits) must be in 2...16" }
+        if !(0...paramBits).contains(muFraction) {
+            return "mu_frac=\(muFraction) must be in 0...\(paramBits) with param_bits=\(paramBits) (mu is param_bits wide)"
+        }
+        if !(0...paramBits).contains(sigmaFraction) {
+            return "sigma_frac=\(sigmaFraction) must be in 0...\(paramBits) with param_bits=\(paramBits) (sigma is param_bits wide)"
+        }
+        if !(6...24).contains(epsBits) { return "eps_bits=\(epsBits) must be in 6...24" }
+        if !(4...32).contains(weightBits) { return "w_bits=\(weightBits) must be in 4...32" }
+        if !(0...weightBits).contains(weightFraction) {
+            return "w_frac=\(weightFraction) must be in 0...\(weightBits) with w_bits=\(weightBits)"
+        }
+        if accBits > 62 {
+            return "the accumulator would be \(accBits) bits (act_bits + 1 + w_bits + acc_guard), above the model's 62: lower acc_guard or the widths"
+        }
+        if max(muFraction, sigmaFraction + epsFraction) - weightFraction > 40 {
+            return "w_frac=\(weightFraction) is more than 40 bits below mu_frac=\(muFraction) or sigma_frac + eps fraction=\(sigmaFraction + epsFraction)"
+        }
         return nil
     }
 }

@@ -59,7 +59,9 @@ public struct VIBNNPE: Block {
 
     public func build(_ m: ModuleBuilder) throws {
         let pb = c.paramBits, V = c.macs
-        m.describe("VIBNN PE \(index): \(contents.count)-word mu/sigma bank, \(V) x (w = mu + sigma*eps, act*w) per step, MAC into \(c.accType)")
+        // Every PE is the same hardware but for its bank: one definition.
+        m.shareDefinition(as: "\(c.moduleStem)_pe")
+        m.describe("VIBNN PE: \(contents.count)-word mu/sigma bank, \(V) x (w = mu + sigma*eps, act*w) per step, MAC into \(c.accType)")
         let step = m.input("step", .bool)
         let addr = m.input("addr", .uint(max(1, Int.bitWidth - (contents.count - 1).leadingZeroBitCount)))
         let eps = m.input("eps", .uint(V * c.epsBits))     // lane v in bits epsBits*v...
