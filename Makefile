@@ -7,7 +7,7 @@ SHELL := /bin/bash
 DESIGN ?= pe
 PARAMS ?=
 OUT ?=
-VECTORS ?= 100000
+VECTORS ?=
 ENGINE ?= verilator
 SEEDS ?= 1-1000
 HWGEN := .build/debug/hwgen
@@ -44,7 +44,7 @@ emit: build
 	$(HWGEN) emit --design $(DESIGN) $(param_flags) $(if $(OUT),-o $(OUT))
 
 verify: build
-	$(HWGEN) verify --design $(DESIGN) $(param_flags) --vectors $(VECTORS) --engine $(ENGINE)
+	$(HWGEN) verify --design $(DESIGN) $(param_flags) $(if $(VECTORS),--vectors $(VECTORS)) --engine $(ENGINE)
 
 test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports
 	@echo "make test: all checks passed"
@@ -59,7 +59,7 @@ verify-all: build
 	  flags=""; for p in $$params; do flags="$$flags --param $$p"; done; \
 	  for engine in verilator swift; do \
 	    echo "verify $$design $$params ($$engine)"; \
-	    $(HWGEN) verify --design $$design $$flags --vectors $(VECTORS) --engine $$engine 2>/dev/null; \
+	    $(HWGEN) verify --design $$design $$flags $(if $(VECTORS),--vectors $(VECTORS)) --engine $$engine 2>/dev/null; \
 	  done; \
 	done
 

@@ -164,6 +164,19 @@ public enum Statistics {
         return lo...hi
     }
 
+    /// The |z| that `tests` independent standard normal statistics all stay
+    /// under with probability 1 − alpha (Bonferroni): the bound of a gate
+    /// that takes the worst of many correlations.
+    public static func bonferroniZ(tests: Int, alpha: Double = 1e-3) -> Double {
+        let tail = alpha / Double(2 * max(1, tests))
+        var lo = 0.0, hi = 40.0
+        for _ in 0..<100 {
+            let mid = (lo + hi) / 2
+            if normalCDF(-mid) > tail { lo = mid } else { hi = mid }
+        }
+        return hi
+    }
+
     /// The two-level test: p-values of independent runs should be uniform;
     /// returns the KS p-value of that hypothesis.
     public static func uniformityOfPValues(_ ps: [Double]) -> Double {

@@ -29,8 +29,18 @@ public enum OutputFolder {
         let pid = ProcessInfo.processInfo.processIdentifier
         let tmp = "\(parent)/.\(base).hwgen-new-\(pid)", old = "\(parent)/.\(base).hwgen-old-\(pid)"
         try? fm.removeItem(atPath: tmp)
+        // Leftovers of emissions here that were killed.
+        for name in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(".\(base).hwgen-") {
+            if let pid = Int32(name.split(separator: "-").last ?? ""), Interrupts.isDead(pid) {
+                try? fm.removeItem(atPath: "\(parent)/\(name)")
+            }
+        }
         var done = false
-        defer { if !done { try? fm.removeItem(atPath: tmp) } }
+        Interrupts.removeOnInterrupt(tmp)
+        defer {
+            Interrupts.done(tmp)
+            if !done { try? fm.removeItem(atPath: tmp) }
+        }
         do { try fm.createDirectory(atPath: tmp, withIntermediateDirectories: false) } catch {
             throw UserError("cannot write into \(parent): not writable")
         }
@@ -46,7 +56,9 @@ public enum OutputFolder {
             let earlier = Set(((try? String(contentsOfFile: "\(absolute)/\(manifest)", encoding: .utf8)) ?? "")
                 .split(separator: "\n").map(String.init))
             let names = (try? fm.contentsOfDirectory(atPath: absolute as String)) ?? []
-            for name in names.sorted() where name != manifest && !earlier.contains(name) && !isGenerated("\(absolute)/\(name)") {
+            // hwgen writes only files: a folder is the user's whatever its name.
+            for name in names.sorted() where name != manifest
+                && (isFolder("\(absolute)/\(name)") || (!earlier.contains(name) && !isGenerated("\(absolute)/\(name)"))) {
                 if ours.contains(name) {
                     throw UserError("cannot emit into \(folder): \(name) there was not written by hwgen; move it or choose another folder")
                 }
@@ -68,6 +80,11 @@ public enum OutputFolder {
         }
         done = true
         if exists { try? fm.removeItem(atPath: old) }
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     /// A file that starts with hwgen's banner (a folder written before

@@ -22,8 +22,10 @@ public enum Shell {
         p.standardOutput = pipe
         p.standardError = pipe
         try p.run()
+        let slot = Interrupts.started(p.processIdentifier)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
+        Interrupts.finished(slot)
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -17,6 +17,7 @@ public struct VerilatorEngine: Engine {
 
     public init(cacheRoot: String? = nil, harnessPath: String? = nil, log: @escaping (String) -> Void = { _ in }) throws {
         self.cacheRoot = try VerilatorEngine.usableCache(cacheRoot)
+        VerilatorEngine.sweep(self.cacheRoot)
         guard let h = harnessPath ?? VerilatorEngine.findHarness() else {
             throw UserError("cannot find Testbenches/harness.cpp; run from the hwgen checkout or set HWGEN_ROOT")
         }
@@ -48,6 +49,26 @@ public struct VerilatorEngine: Engine {
             throw UserError("the cache folder \(path) is not writable (set HWGEN_CACHE to a writable folder)")
         }
         return path
+    }
+
+    /// Removes what processes that no longer exist left in the cache: half
+    /// builds (`NAME.tmp-PID`) and run folders (`run-DESIGN-PID-ID`) not kept
+    /// for a replay.
+    static func sweep(_ root: String) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] {
+            let parts = name.split(separator: "-")
+            let pid: Int32?
+            if let tmp = name.range(of: ".tmp-") {
+                pid = Int32(name[tmp.upperBound...])
+            } else if name.hasPrefix("run-"), parts.count >= 4 {
+                pid = Int32(parts[parts.count - 2])
+            } else {
+                pid = nil
+            }
+            guard let pid, Interrupts.isDead(pid), !fm.fileExists(atPath: "\(root)/\(name)/kept") else { continue }
+            try? fm.removeItem(atPath: "\(root)/\(name)")
+        }
     }
 
     /// Looks for the harness under $HWGEN_ROOT, then upward from the working
@@ -121,8 +142,13 @@ public struct VerilatorEngine: Engine {
 
         let runDir = "\(cacheRoot)/run-\(job.name)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         try fm.createDirectory(atPath: runDir, withIntermediateDirectories: true)
+        Interrupts.removeOnInterrupt(runDir)
         var keep = false
-        defer { if !keep { try? fm.removeItem(atPath: runDir) } }
+        defer {
+            Interrupts.done(runDir)
+            // A kept folder is marked, so no later sweep takes it.
+            if keep { fm.createFile(atPath: "\(runDir)/kept", contents: Data()) } else { try? fm.removeItem(atPath: runDir) }
+        }
         // Columns in the IR's input order, as ports.inc lists them.
         try AtomicFiles.write(job.stimulus.cycles.map { row in
             columns.map { col in col.map { $0 < row.count ? row[$0].toString(radix: 16) : "0" } ?? "0" }
@@ -162,6 +188,8 @@ public struct VerilatorEngine: Engine {
         let tmp = "\(dir).tmp-\(ProcessInfo.processInfo.processIdentifier)"
         try? fm.removeItem(atPath: tmp)
         try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        Interrupts.removeOnInterrupt(tmp)
+        defer { Interrupts.done(tmp) }
         for f in files { try AtomicFiles.write(f.text, to: "\(tmp)/\(f.name)") }
         try AtomicFiles.write(ports, to: "\(tmp)/ports.inc")
         var args = ["--cc", "--exe", "--build", "-j", "2", "--prefix", "Vdut", "--top-module", top,

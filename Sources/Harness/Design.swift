@@ -29,12 +29,19 @@ public protocol Design {
     /// The design's own report sections (the generic one from the IR is
     /// always printed first).
     var reports: [any DesignReport] { get }
+    /// What one transaction (one `vectors` unit, one compared output) is,
+    /// singular: "vector", "image".
+    static var unit: String { get }
+    /// Random transactions `hwgen verify` runs when --vectors is not given.
+    var defaultVectors: Int { get }
 }
 
 extension Design {
     public static var testSets: [Params] { [] }
     public static var reportSets: [Params] { [Params()] }
     public var reports: [any DesignReport] { [] }
+    public static var unit: String { "vector" }
+    public var defaultVectors: Int { 100_000 }
 }
 
 /// The ports an engine watches. A transaction is a cycle on which `valid`
@@ -94,6 +101,8 @@ public struct AnyDesign: Sendable {
     }
     public let name: String
     public let summary: String
+    /// What a transaction is (`Design.unit`).
+    public let unit: String
     public let params: [ParamInfo]
     /// The test sets and report sets as `NAME=VALUE` lists (only the
     /// parameters that differ from the defaults).
@@ -105,6 +114,7 @@ public struct AnyDesign: Sendable {
     public init<D: Design>(_ type: D.Type) {
         name = D.name
         summary = D.summary
+        unit = D.unit
         let defaults = D.Params()
         params = D.Params.specs.map {
             ParamInfo(name: $0.name, defaultValue: $0.render(defaults), allowed: $0.allowed, help: $0.help, range: $0.range)

@@ -77,8 +77,9 @@ public struct GenericReport: DesignReport {
         if let l = design.ports.latency { rows.append(ReportRow("latency (declared)", "\(l) cycles")) }
 
         let o = context.options
-        context.progress("running \(context.name) in the \(context.engine.name) engine (seed \(o.seed), \(o.vectors) vectors)")
-        let r = try context.engine.verify(design, name: context.name, seed: o.seed, vectors: o.vectors,
+        let vectors = o.vectors ?? max(1, design.defaultVectors / 10)
+        context.progress("running \(context.name) in the \(context.engine.name) engine (seed \(o.seed), \(vectors) random \(type(of: design).unit)s)")
+        let r = try context.engine.verify(design, name: context.name, seed: o.seed, vectors: vectors,
                                           options: RunOptions(recordCycles: true))
         rows.append(ReportRow("model check (\(context.engine.name))", r.summary, bound: "0 mismatches", pass: r.passed))
         let tx = r.transactionCycles

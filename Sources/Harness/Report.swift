@@ -30,8 +30,9 @@ public struct ReportSection: Sendable {
 
 /// Knobs reports share; each report reads the ones it needs.
 public struct ReportOptions: Sendable {
-    /// Random vectors of the measured run in the generic section.
-    public var vectors = 10_000
+    /// Random transactions of the measured run in the generic section
+    /// (nil: a tenth of the design's `defaultVectors`, at least 1).
+    public var vectors: Int? = nil
     public var seed: UInt64 = 1
     /// Samples for statistical gates (the GRNG spec's figure is 2^20).
     public var samples = 1 << 20

@@ -51,9 +51,9 @@ public enum GaussianKind: String, CaseIterable, Sendable {
 
     /// The source of this kind with its size: RLF window n, or Wallace
     /// pool 2^log2n.
-    public func source(rlfWindow: Int, wallaceLog2N: Int) -> any GaussianSource {
+    public func source(rlfWindow: Int, rlfTerms: Int = RLFGRNG.defaultTerms, wallaceLog2N: Int) -> any GaussianSource {
         switch self {
-        case .rlf: return RLFSource(window: rlfWindow)
+        case .rlf: return RLFSource(window: rlfWindow, terms: rlfTerms)
         case .wallace: return WallaceSource(log2N: wallaceLog2N)
         }
     }

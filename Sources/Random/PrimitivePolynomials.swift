@@ -33,3 +33,31 @@ public enum PrimitivePolynomials {
         return result
     }
 }
+
+extension PrimitivePolynomials {
+    static let foundDense = Mutex<[[Int]: Polynomial?]>([:])
+
+    /// A primitive polynomial of degree n with `terms` non-zero terms (odd:
+    /// an even count is divisible by x + 1), its middle exponents in
+    /// 1..<n/2 so 64-bit-parallel software and any 64-bit leap of hardware
+    /// reads only finished bits. Found by a seeded search (the same answer
+    /// on every machine); nil when n is too small for that many terms or
+    /// none turns up in 20,000 candidates.
+    public static func dense(degree n: Int, terms: Int) -> Polynomial? {
+        guard degrees.contains(n), terms >= 3, terms % 2 == 1 else { return nil }
+        if terms == 3 { return polynomial(degree: n) }
+        let middle = terms - 2, room = max(1, n / 2 - 1)     // exponents 1...room
+        guard middle <= room else { return nil }
+        if let p = foundDense.withLock({ $0[[n, terms]] }) { return p }
+        var rng = XorShift64(state: 0x5DEE_CE66_D1CE_4E5B ^ UInt64(n << 8 | terms))
+        var result: Polynomial? = nil
+        for _ in 0..<20_000 {
+            var taps = Set<Int>()
+            while taps.count < middle { taps.insert(Int(rng.next() % UInt64(room)) + 1) }
+            let p = Polynomial([n, 0] + taps.sorted())
+            if p.isPrimitive { result = p; break }
+        }
+        foundDense.withLock { $0[[n, terms]] = result }
+        return result
+    }
+}

@@ -6,16 +6,17 @@ import HDL
 /// its report runs the spec's statistical gates.
 public struct RLFDesign: Design {
     public struct Params: ParamSet {
-        var n = 127, k = 1, decimate = true, seed = 1
+        var n = 127, k = 1, decimate = true, seed = 1, terms = RLFGRNG.defaultTerms
         public init() {}
-        init(n: Int = 127, k: Int = 1, decimate: Bool = true, seed: Int = 1) {
-            (self.n, self.k, self.decimate, self.seed) = (n, k, decimate, seed)
+        init(n: Int = 127, k: Int = 1, decimate: Bool = true, seed: Int = 1, terms: Int = RLFGRNG.defaultTerms) {
+            (self.n, self.k, self.decimate, self.seed, self.terms) = (n, k, decimate, seed, terms)
         }
         public static var specs: [Param<Self>] { [
             .int("n", \.n, 3...128, "window = LFSR degree; S ~ Binomial(n, 1/2)"),
             .int("k", \.k, 1...64, "samples per cycle"),
             .flag("decimate", \.decimate, "yes: k*n lanes, each emitted every n-th cycle (disjoint windows); no: k lanes every cycle"),
             .int("seed", \.seed, 0...Int.max, "initial RAM contents (lane windows) are drawn from it"),
+            .int("terms", \.terms, 3...15, "non-zero terms of the feedback polynomial, odd (3: a trinomial, as in the paper; fewer when n is small)"),
         ] }
     }
 
@@ -29,25 +30,21 @@ public struct RLFDesign: Design {
     public let grng: RLFGRNG
 
     public init(_ p: Params) throws {
-        grng = try RLFGRNG(window: p.n, outputs: p.k, decimate: p.decimate, seed: UInt64(p.seed))
+        guard p.terms % 2 == 1 else { throw UserError("parameter terms=\(p.terms) must be odd (an even count is never primitive)") }
+        grng = try RLFGRNG(window: p.n, outputs: p.k, decimate: p.decimate, seed: UInt64(p.seed), terms: p.terms)
     }
 
+    /// The spec's gates on the free-running generator: the design's own
+    /// seed at report seed 1 (report seed s draws from seed + s − 1).
     public var reports: [any DesignReport] {
         let g = grng
-        return [GRNGGates(target: BinomialTarget(n: g.n), lanesPerCycle: g.outputs) { seed, count in
-            var model = RLFModel(try RLFGRNG(window: g.n, outputs: g.outputs, decimate: g.decimate, seed: seed))
-            model.reset()
-            var out = [[Double]](repeating: [], count: g.outputs)
+        return [GRNGGates(target: BinomialTarget(n: g.n), lanesPerCycle: g.outputs,
+                          lags: DependenceGates.lags(period: g.n), pairLags: [1, g.n, 2 * g.n]) { seed, count in
+            let run = try RLFGRNG(window: g.n, outputs: g.outputs, decimate: g.decimate, seed: g.seed &+ seed &- 1,
+                                  terms: g.polynomial.exponents.count)
             let scale = 1 / Double(g.n).squareRoot()
-            var made = 0
-            while made < count {
-                if model.valid {
-                    for (q, s) in model.samples.enumerated() { out[q].append(Double(s) * scale) }
-                    made += g.outputs
-                }
-                model.step(load: false, seedWord: .zero)
-            }
-            return out
+            let per = (count + g.outputs - 1) / g.outputs
+            return run.freeRunningSamples(perOutput: per).map { $0.map { Double($0) * scale } }
         }]
     }
 

@@ -41,9 +41,27 @@ public struct RLFGRNG: Block {
     /// The output word: 2S − n, signed, one fraction bit.
     public var sampleType: HWType { HWType(width: sumWidth + 1, signed: true, fraction: 1) }
 
-    public init(window n: Int, outputs: Int = 1, decimate: Bool = true, seed: UInt64 = 1, enable: Bool = false) throws {
-        guard PrimitivePolynomials.degrees.contains(n), let p = PrimitivePolynomials.polynomial(degree: n) else {
+    /// Non-zero terms of the feedback polynomial by default. With a
+    /// trinomial x^n + x^c + 1, a lane's next window is the XOR of pairs of
+    /// bits of its last one, so |S − n/2| predicts the next sample
+    /// (corr(x_t², x_{t+n}) = −0.125 at n = 127); each new bit the XOR of
+    /// `terms` − 1 old ones makes that dependence fall like
+    /// n^−(terms−2)/2 (see `DependenceGates`; measured in the closing note
+    /// of the issue that chose 7).
+    public static let defaultTerms = 7
+
+    public init(window n: Int, outputs: Int = 1, decimate: Bool = true, seed: UInt64 = 1, enable: Bool = false,
+                terms: Int = RLFGRNG.defaultTerms) throws {
+        guard PrimitivePolynomials.degrees.contains(n) else {
             throw UserError("RLF-GRNG window must be 3...128 (the LFSR degree), got \(n)")
+        }
+        guard terms >= 3, terms % 2 == 1, terms <= 15 else {
+            throw UserError("RLF-GRNG feedback terms must be odd, 3...15, got \(terms)")
+        }
+        // Small windows cannot hold many terms: the most that fit.
+        guard let p = stride(from: terms, through: 3, by: -2).lazy
+            .compactMap({ PrimitivePolynomials.dense(degree: n, terms: $0) }).first else {
+            throw UserError("no primitive feedback polynomial of degree \(n) found")
         }
         guard (1...64).contains(outputs) else { throw UserError("RLF-GRNG outputs per cycle must be 1...64, got \(outputs)") }
         guard (decimate ? outputs * n : outputs) <= 4096 else {
@@ -56,7 +74,7 @@ public struct RLFGRNG: Block {
         hasEnable = enable
     }
 
-    public var moduleName: String { "rlf_grng_n\(n)_k\(outputs)\(decimate ? "_dec" : "")_s\(seed)\(hasEnable ? "_en" : "")" }
+    public var moduleName: String { "rlf_grng_n\(n)_t\(polynomial.exponents.count)_k\(outputs)\(decimate ? "_dec" : "")_s\(seed)\(hasEnable ? "_en" : "")" }
 
     /// Initial windows: lane j's bits at positions 0..<n, never all zero.
     public var initialWindows: [[Bool]] {
@@ -236,10 +254,15 @@ public struct RLFModel {
 /// eps = (2S − n)/sqrt(n) by a constant multiply.
 public struct RLFSource: GaussianSource {
     public let window: Int
-    public init(window: Int) { self.window = window }
+    /// Feedback polynomial terms (`RLFGRNG.defaultTerms` unless asked).
+    public let terms: Int
+    public init(window: Int, terms: Int = RLFGRNG.defaultTerms) {
+        self.window = window
+        self.terms = terms
+    }
 
-    public var tag: String { "rlf\(window)" }
-    public var description: String { "rlf(window: \(window))" }
+    public var tag: String { "rlf\(window)" + (terms == RLFGRNG.defaultTerms ? "" : "t\(terms)") }
+    public var description: String { "rlf(window: \(window), terms: \(terms))" }
     public func generated(for count: Int) -> Int { count }
 
     public func generators(count: Int, seed: UInt64) throws -> [RLFGRNG] {
@@ -248,7 +271,8 @@ public struct RLFSource: GaussianSource {
         var left = count
         while left > 0 {
             let k = min(per, left)
-            out.append(try RLFGRNG(window: window, outputs: k, decimate: true, seed: seed &+ UInt64(out.count), enable: true))
+            out.append(try RLFGRNG(window: window, outputs: k, decimate: true, seed: seed &+ UInt64(out.count), enable: true,
+                                   terms: terms))
             left -= k
         }
         return out

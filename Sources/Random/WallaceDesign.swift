@@ -28,9 +28,13 @@ public struct WallaceDesign: Design {
     }
 
     public var reports: [any DesignReport] {
-        let log2N = grng.log2N, count = banks.banks.count
-        return [GRNGGates(target: WallaceSource(log2N: log2N).target, lanesPerCycle: 4 * count) { seed, total in
-            var models = try (0..<count).map { try WallaceModel(try WallaceGRNG(log2N: log2N, seed: seed &+ UInt64($0))) }
+        let log2N = grng.log2N, count = banks.banks.count, base = grng.seed, pool = 1 << grng.log2N
+        // Lags: short ones, and fractions and multiples of the pool, whose
+        // passes mix it (the design's seed at report seed 1).
+        let lags = Array(1...64) + [pool / 4, pool / 2, pool, 2 * pool].filter { $0 > 64 }
+        return [GRNGGates(target: WallaceSource(log2N: log2N).target, lanesPerCycle: 4 * count,
+                          lags: lags, pairLags: [1, pool / 4, pool]) { seed, total in
+            var models = try (0..<count).map { try WallaceModel(try WallaceGRNG(log2N: log2N, seed: base &+ seed &- 1 &+ UInt64($0))) }
             for b in models.indices { try models[b].reset() }
             var out = [[Double]](repeating: [], count: 4 * count)
             var made = 0

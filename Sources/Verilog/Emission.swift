@@ -79,6 +79,30 @@ extension VerilogEmitter {
         return Emission(top: names[top.name] ?? top.name, verilog: verilog, data: data, names: names)
     }
 
+}
+
+extension Emission {
+    /// A FuseSoC CAPI2 core description, so the folder drops into FuseSoC
+    /// flows (paths relative to the core file). Its version carries the
+    /// top module's hash: two variants are two cores.
+    public func fusesocCore(design: String, summary: String) -> String {
+        let hash = top.split(separator: "_").last.map(String.init) ?? "0"
+        var s = "CAPI=2:\n"
+        s += "name: hwgen:designs:\(design):0.1.0-\(hash)\n"
+        // YAML double-quoted string: keep it free of double quotes.
+        s += "description: \"\(String(summary.map { $0 == "\"" ? "'" : $0 })) (top \(top))\"\n"
+        s += "filesets:\n  rtl:\n    file_type: verilogSource\n    files:\n"
+        for f in verilog { s += "      - \(f.name)\n" }
+        if !data.isEmpty {
+            s += "  roms:\n    files:\n"
+            for f in data { s += "      - \(f.name): {file_type: user, copyto: \(f.name)}\n" }
+        }
+        s += "targets:\n  default:\n    filesets: [rtl\(data.isEmpty ? "" : ", roms")]\n    toplevel: \(top)\n"
+        return s
+    }
+}
+
+extension VerilogEmitter {
     /// A `$readmemh` file: a comment line, then one word per line.
     static func hexText(_ words: [BigValue], width: Int, depth: Int, what: String) -> String {
         let digits = (width + 3) / 4

@@ -47,33 +47,11 @@ struct Emit: ParsableCommand {
         var files = emission.all
         files.append(("\(entry.name).f", OutputFolder.banner + ": files of \(emission.top), children first\n"
                       + emission.verilog.map { "\(prefix)/\($0.name)\n" }.joined()))
-        files.append(("\(entry.name).core", Emit.fusesocCore(design: entry.name, summary: entry.summary, top: emission.top,
-                                                              files: emission.verilog.map(\.name), data: emission.data.map(\.name))))
+        files.append(("\(entry.name).core", emission.fusesocCore(design: entry.name, summary: entry.summary)))
         try OutputFolder.write(files, to: dir)
         print("wrote \(dir): \(emission.verilog.count) Verilog file(s), \(emission.data.count) ROM file(s), \(entry.name).f, \(entry.name).core")
         print("top module: \(emission.top)")
         if output == nil && !isDefault { print("(not the defaults, so not Generated/\(entry.name); -o picks the folder)") }
-    }
-}
-
-extension Emit {
-    /// A FuseSoC CAPI2 core description, so the folder drops into FuseSoC
-    /// flows. Its name carries the top module's hash: two variants are two
-    /// cores.
-    static func fusesocCore(design: String, summary: String, top: String, files: [String], data: [String]) -> String {
-        let hash = top.split(separator: "_").last.map(String.init) ?? "0"
-        var s = "CAPI=2:\n"
-        s += "name: hwgen:designs:\(design):0.1.0-\(hash)\n"
-        // YAML double-quoted string: keep it free of double quotes.
-        s += "description: \"\(String(summary.map { $0 == "\"" ? "'" : $0 })) (top \(top))\"\n"
-        s += "filesets:\n  rtl:\n    file_type: verilogSource\n    files:\n"
-        for f in files { s += "      - \(f)\n" }
-        if !data.isEmpty {
-            s += "  roms:\n    files:\n"
-            for f in data { s += "      - \(f): {file_type: user, copyto: \(f)}\n" }
-        }
-        s += "targets:\n  default:\n    filesets: [rtl\(data.isEmpty ? "" : ", roms")]\n    toplevel: \(top)\n"
-        return s
     }
 }
 

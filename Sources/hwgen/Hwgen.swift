@@ -111,8 +111,8 @@ struct Verify: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the random vectors.", transform: parseSeed)
     var seed: UInt64 = 1
 
-    @Option(parsing: .unconditional, help: "Random vectors (directed ones are added), in the design's unit: a transaction (vibnn: an image; see 'hwgen list --details').")
-    var vectors: Int = 100_000
+    @Option(parsing: .unconditional, help: "Random transactions, directed ones added, in the design's unit (vibnn: images; the rest: vectors). Default: the design's (100000 vectors; vibnn 20-100 images by size).")
+    var vectors: Int?
 
     @Option(help: "Write a VCD waveform of the run to this file.")
     var trace: String?
@@ -121,24 +121,26 @@ struct Verify: ParsableCommand {
     var engine: EngineChoice = .verilator
 
     func validate() throws {
-        guard (0...50_000_000).contains(vectors) else {
+        if let vectors, !(0...50_000_000).contains(vectors) {
             throw ValidationError("--vectors must be in 0...50000000, got \(vectors)")
         }
     }
 
     func run() throws {
         let (entry, design) = try options.load()
+        let vectors = self.vectors ?? design.defaultVectors
         // Verilator's tracer fails silently on a bad path: check it first.
         if let t = trace, !FileManager.default.createFile(atPath: t, contents: nil) {
             throw UserError("cannot write the trace file \(t)")
         }
         let sim = try engine.make()
-        log("running \(entry.name) in the \(sim.name) engine (seed \(seed), \(vectors) random vectors)")
+        log("running \(entry.name) in the \(sim.name) engine (seed \(seed), \(vectors) random \(entry.unit)s)")
         let r = try sim.verify(design, name: entry.name, seed: seed, vectors: vectors, options: RunOptions(trace: trace))
         if !r.passed {
             for line in r.mismatches { print(line) }
         }
-        print(r.summary)
+        // The engines count transactions; say them in the design's unit.
+        print(r.summary.replacingOccurrences(of: " vectors=", with: " \(entry.unit)s="))
         guard r.passed else {
             if let dir = r.keptFolder { print("run folder kept: \(dir)") }
             if let cmd = r.replay { print("replay the simulation: \(cmd)") }
@@ -176,8 +178,8 @@ struct Report: ParsableCommand {
     @Option(help: "Simulator for the measured runs: verilator or swift.")
     var engine: EngineChoice = .verilator
 
-    @Option(parsing: .unconditional, help: "Random vectors of the measured run in the first section.")
-    var vectors: Int = 10_000
+    @Option(parsing: .unconditional, help: "Random transactions of the measured run in the first section (default: a tenth of verify's).")
+    var vectors: Int?
 
     @Option(parsing: .unconditional, help: "Seed of the vectors and the samples.", transform: parseSeed)
     var seed: UInt64 = 1
@@ -204,7 +206,7 @@ struct Report: ParsableCommand {
     var svgDir: String?
 
     func validate() throws {
-        guard (0...50_000_000).contains(vectors) else { throw ValidationError("--vectors must be in 0...50000000, got \(vectors)") }
+        if let vectors, !(0...50_000_000).contains(vectors) { throw ValidationError("--vectors must be in 0...50000000, got \(vectors)") }
         guard (1_000...(1 << 26)).contains(samples) else { throw ValidationError("--samples must be in 1000...67108864, got \(samples)") }
         guard (2...1000).contains(seeds) else { throw ValidationError("--seeds must be in 2...1000, got \(seeds)") }
         guard (1_000...(1 << 24)).contains(perSeed) else { throw ValidationError("--per-seed must be in 1000...16777216, got \(perSeed)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Engines
 import HDL
 
 /// Every user-facing failure ends here: one line on stderr, exit 2 (exit 1
@@ -10,6 +11,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
+Interrupts.install()
 do {
     var command = try Hwgen.parseAsRoot()
     try command.run()

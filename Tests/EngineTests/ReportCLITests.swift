@@ -2,27 +2,6 @@ import Foundation
 import Testing
 import Catalog
 
-/// Runs the built hwgen with stdout and stderr in files (no pipe can fill).
-func runHwgen(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let exe = FileManager.default.currentDirectoryPath + "/.build/debug/hwgen"
-    try #require(FileManager.default.isExecutableFile(atPath: exe), "build hwgen first (swift build)")
-    let base = NSTemporaryDirectory() + "hwgen-cli-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
-    _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
-    _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
-    defer {
-        try? FileManager.default.removeItem(atPath: base + ".out")
-        try? FileManager.default.removeItem(atPath: base + ".err")
-    }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: exe)
-    p.arguments = args
-    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".out"))
-    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: base + ".err"))
-    try p.run()
-    p.waitUntilExit()
-    return (p.terminationStatus, try String(contentsOfFile: base + ".out", encoding: .utf8),
-            try String(contentsOfFile: base + ".err", encoding: .utf8))
-}
 
 @Suite struct ReportCLI {
     /// `hwgen report` prints the generic table for every design with no
@@ -40,7 +19,7 @@ func runHwgen(_ args: [String]) throws -> (status: Int32, stdout: String, stderr
 
     /// The generators' reports run the spec's gates (few samples here) and
     /// write the histogram.
-    @Test(arguments: [["rlf", "--param", "n=15"], ["wallace", "--param", "log2n=8"]])
+    @Test(arguments: [["rlf", "--param", "n=31"], ["wallace", "--param", "log2n=8"]])
     func generatorReportsRunTheGates(args: [String]) throws {
         let dir = NSTemporaryDirectory() + "hwgen-svg-\(ProcessInfo.processInfo.processIdentifier)-\(args[0])"
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -56,25 +56,9 @@ import Verilog
 }
 
 @Suite struct CLIErrors {
-    /// Runs the built hwgen (make test builds it before swift test).
-    func hwgen(_ args: [String], path: String? = nil, env extra: [String: String] = [:], cwd: String? = nil) throws -> (status: Int32, stderr: String) {
-        let exe = FileManager.default.currentDirectoryPath + "/.build/debug/hwgen"
-        try #require(FileManager.default.isExecutableFile(atPath: exe), "build hwgen first (swift build)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        if let path { env["PATH"] = path }
-        env.merge(extra) { $1 }
-        p.environment = env
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = Pipe()
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    func hwgen(_ args: [String], path: String? = nil, env: [String: String] = [:], cwd: String? = nil) throws -> (status: Int32, stderr: String) {
+        let r = try runHwgen(args, path: path, env: env, cwd: cwd)
+        return (r.status, r.stderr)
     }
 
     @Test(arguments: [

@@ -13,7 +13,7 @@ public struct VIBNNDesign: Design {
         var inputs: Int?, hidden: Int?, hiddenLayers: Int?, outputs: Int?
         var pes: Int?
         var macs = 1
-        var grng = GaussianKind.rlf, rlfN = 63, wallaceLog2n = 10
+        var grng = GaussianKind.rlf, rlfN = 63, rlfTerms = RLFGRNG.defaultTerms, wallaceLog2n = 10
         var seed = 1
         var actBits = 8, actFrac = 5, paramBits = 8, muFrac = 6, sigmaFrac = 8
         var epsBits = 16, wBits = 16, wFrac = 11, accGuard = 12
@@ -29,6 +29,7 @@ public struct VIBNNDesign: Design {
             .int("macs", \.macs, 1...16, "inputs each PE multiplies per cycle (each with its own sampled weight)"),
             .choice("grng", \.grng, "Gaussian generator behind the weight samplers"),
             .int("rlf_n", \.rlfN, 3...128, "RLF window (decimated: pes*rlf_n lanes)"),
+            .int("rlf_terms", \.rlfTerms, 3...15, "RLF feedback polynomial terms, odd (3: a trinomial as in the paper, whose windows depend on each other)"),
             .int("wallace_log2n", \.wallaceLog2n, 4...10, "Wallace pool size 2^k (one pool per 4 multipliers)"),
             .int("seed", \.seed, 0...Int.max, "generator seeds (and the random weights)"),
             .int("act_bits", \.actBits, 2...16, "activation width (unsigned)"),
@@ -94,7 +95,8 @@ public struct VIBNNDesign: Design {
         }
         // PEs past the widest layer would idle: unless given, at most that many.
         let pes = p.pes ?? min(64, sizes.dropFirst().max()!)
-        let source = p.grng.source(rlfWindow: p.rlfN, wallaceLog2N: p.wallaceLog2n)
+        guard p.rlfTerms % 2 == 1 else { throw UserError("parameter rlf_terms=\(p.rlfTerms) must be odd (an even count is never primitive)") }
+        let source = p.grng.source(rlfWindow: p.rlfN, rlfTerms: p.rlfTerms, wallaceLog2N: p.wallaceLog2n)
         var c = VIBNNConfig(sizes: sizes, pes: pes, eps: source, seed: UInt64(p.seed))
         c.macs = p.macs
         c.actBits = p.actBits; c.actFraction = p.actFrac
@@ -135,12 +137,14 @@ public struct VIBNNDesign: Design {
         }
     }
 
-    /// `vectors` counts multiply-accumulates (each with a freshly sampled
-    /// weight), at least 3 images: 10^5 is 3 images of the default MNIST
-    /// network and hundreds of a small one.
-    public func imageCount(vectors: Int) -> Int {
-        max(3, vectors / config.macSlotsPerImage)
-    }
+    /// A transaction is an image (its logits compared together); at least
+    /// 3 run, the first three back to back.
+    public static var unit: String { "image" }
+    public func imageCount(vectors: Int) -> Int { max(3, vectors) }
+    /// 100 images of a small network; about 100,000 cycles of a large one
+    /// (24 images of the default MNIST network, 4,167 cycles each), at
+    /// least 20.
+    public var defaultVectors: Int { min(100, max(20, 100_000 / config.cyclesPerImage)) }
 
     /// Pixels stream in, each offer held until `in_ready` takes it: the
     /// first three images back to back with no gaps (the accelerator must
