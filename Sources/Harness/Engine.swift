@@ -72,10 +72,12 @@ extension Engine {
     /// Elaborates `design`, draws its stimulus, asks its model, and runs.
     public func verify(_ design: any Design, name: String, seed: UInt64, vectors: Int,
                        options: RunOptions = RunOptions()) throws -> RunResult {
-        let ir = try Elaborator.elaborate(design.top)
+        let ir = try Progress.timed("elaborating \(name)") { try Elaborator.elaborate(design.top) }
         let stimulus = design.stimulus(seed: seed, vectors: vectors)
-        return try run(Job(name: name, ir: ir, ports: design.ports, stimulus: stimulus,
-                           expected: try design.expected(stimulus), options: options))
+        let expected = try Progress.timed("golden model of \(name), \(stimulus.cycles.count) cycles") {
+            try design.expected(stimulus)
+        }
+        return try run(Job(name: name, ir: ir, ports: design.ports, stimulus: stimulus, expected: expected, options: options))
     }
 }
 

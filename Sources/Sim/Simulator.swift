@@ -68,6 +68,9 @@ public final class Simulator {
     }
 
     deinit {
+        // A VCD still open is finished, so a script that never calls
+        // closeTrace() still gets the whole waveform.
+        closeTrace()
         store.deallocate()
         scratch.deallocate()
         comb.deallocate()
@@ -88,10 +91,16 @@ public final class Simulator {
         return s
     }
 
-    /// Sets a top-level input (raw bits; negative numbers as two's complement).
+    /// Sets a top-level input (raw bits; negative numbers as two's
+    /// complement). A value that does not fit the port, unsigned or signed,
+    /// is an error: nothing is cut off silently.
     public func poke(_ name: String, _ value: BigValue) throws {
         guard let s = program.inputs.first(where: { $0.name == name }) else {
             throw UserError("no input port '\(name)' (inputs: \(program.inputs.map(\.name).joined(separator: ", ")))")
+        }
+        let fits = value.isNegative ? !(value < BigValue.pow2(s.width - 1).negated()) : value < BigValue.pow2(s.width)
+        guard fits else {
+            throw UserError("\(value) does not fit input '\(name)' of \(s.width) bit(s) (\(BigValue.pow2(s.width - 1).negated())...\(BigValue.pow2(s.width) - .one))")
         }
         set(s, value.words(count: Wide.words(s.width)))
     }

@@ -226,3 +226,39 @@ import Sim
         #expect(vcd.contains("b1001 "))
     }
 }
+
+/// The simulator as a library user drives it: values that do not fit are
+/// refused, and a waveform is complete without an explicit close.
+@Suite struct SimulatorAPI {
+    func counter() throws -> Simulator {
+        try Simulator(try Elaborator.elaborate(TestBlock("api_counter") { m in
+            let a = m.input("a", .uint(4))
+            let r = m.register("r", .uint(8), reset: 0)
+            r.assign((r + a).truncated(to: 8))
+            m.output("y", r)
+        }))
+    }
+
+    @Test func pokeRefusesValuesThatDoNotFit() throws {
+        let sim = try counter()
+        try sim.poke("a", 15)
+        try sim.poke("a", -8)            // two's complement of 4 bits
+        #expect(throws: UserError.self) { try sim.poke("a", 16) }
+        #expect(throws: UserError.self) { try sim.poke("a", -9) }
+    }
+
+    @Test func traceIsFlushedWhenTheSimulatorGoes() throws {
+        let path = NSTemporaryDirectory() + "hwgen-vcd-\(ProcessInfo.processInfo.processIdentifier).vcd"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let sim = try counter()
+            try sim.trace(to: path)
+            sim.reset()
+            try sim.poke("a", 3)
+            for _ in 0..<5 { sim.tick() }
+        }   // no closeTrace(): deinit finishes the file
+        let vcd = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(vcd.contains("$enddefinitions"))
+        #expect(vcd.contains("b1111 ") || vcd.contains("b1111\n") || vcd.split(separator: "\n").filter { $0.hasPrefix("#") }.count >= 5, "\(vcd.suffix(300))")
+    }
+}
