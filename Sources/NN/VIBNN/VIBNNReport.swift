@@ -52,7 +52,7 @@ public struct VIBNNReport: DesignReport {
             let gap = abs(a.hardware - a.float) * 100
             rows.append(ReportRow("bit-exact vs float MC (points)", String(format: "%.2f", gap), bound: "<= 1", pass: gap <= 1))
         }
-        return ReportSection("\(context.ir.name): VIBNN schedule, throughput, accuracy", rows: rows)
+        return ReportSection("\(context.top): VIBNN schedule, throughput, accuracy", rows: rows)
     }
 
     /// Runs `images` images offered back to back (each pixel held until
