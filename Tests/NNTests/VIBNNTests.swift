@@ -23,9 +23,9 @@ import Harness
         // Same weights and hardware; only the model's generators differ.
         var c = other.config
         c.seed = 2
-        let good = try SwiftEngine().verify(d, name: "vibnn", seed: 3, vectors: 3000)
+        let good = try SwiftEngine().verify(d, name: "vibnn", seed: 3, vectors: 12)
         #expect(good.passed, "\(good.mismatches)")
-        let stim = d.stimulus(seed: 3, vectors: 3000)
+        let stim = d.stimulus(seed: 3, vectors: 12)
         let swapped = Job(name: "vibnn", ir: try Elaborator.elaborate(d.top), ports: d.ports, stimulus: stim,
                           expected: d.expected(stim, model: try VIBNNModel(c, d.weights)))
         let bad = try SwiftEngine().run(swapped)
