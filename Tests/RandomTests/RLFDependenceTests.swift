@@ -46,3 +46,23 @@ import Random
         #expect(good.allSatisfy { $0.pass == true }, "\(good.map(\.value))")
     }
 }
+
+/// The gates draw from the design's own seed: `--param seed=S` changes the
+/// samples, and report seed s draws from design seed + s − 1.
+@Suite struct GatesFollowTheDesignSeed {
+    func draw<D: Design>(_ type: D.Type, _ set: [String], seed: UInt64) throws -> [[Double]] {
+        let design = try D(try D.Params.parse(set, design: D.name))
+        let gates = try #require(design.reports.first as? GRNGGates)
+        return try gates.samples(seed, 4096)
+    }
+
+    @Test func rlf() throws {
+        #expect(try draw(RLFDesign.self, ["seed=3", "n=31"], seed: 1) != draw(RLFDesign.self, ["seed=4", "n=31"], seed: 1))
+        #expect(try draw(RLFDesign.self, ["seed=3", "n=31"], seed: 2) == draw(RLFDesign.self, ["seed=4", "n=31"], seed: 1))
+    }
+
+    @Test func wallace() throws {
+        #expect(try draw(WallaceDesign.self, ["seed=3", "log2n=6"], seed: 1) != draw(WallaceDesign.self, ["seed=4", "log2n=6"], seed: 1))
+        #expect(try draw(WallaceDesign.self, ["seed=3", "log2n=6"], seed: 2) == draw(WallaceDesign.self, ["seed=4", "log2n=6"], seed: 1))
+    }
+}
