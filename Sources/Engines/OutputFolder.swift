@@ -52,14 +52,18 @@ public enum OutputFolder {
         if exists && !isDir.boolValue { throw UserError("cannot emit into \(folder): it is a file") }
         if exists {
             // The user's own files move into the new folder first.
-            let ours = Set(files.map(\.name))
-            let earlier = Set(((try? String(contentsOfFile: "\(absolute)/\(manifest)", encoding: .utf8)) ?? "")
-                .split(separator: "\n").map(String.init))
+            let new = Set(files.map(\.name))
+            // hwgen's earlier files: its manifest, or for a folder written
+            // before manifests, the files that carry its banner.
+            let listed = try? String(contentsOfFile: "\(absolute)/\(manifest)", encoding: .utf8)
+            let earlier = Set((listed ?? "").split(separator: "\n").map(String.init))
+            func ours(_ name: String) -> Bool {
+                listed == nil ? isGenerated("\(absolute)/\(name)") : earlier.contains(name)
+            }
             let names = (try? fm.contentsOfDirectory(atPath: absolute as String)) ?? []
             // hwgen writes only files: a folder is the user's whatever its name.
-            for name in names.sorted() where name != manifest
-                && (isFolder("\(absolute)/\(name)") || (!earlier.contains(name) && !isGenerated("\(absolute)/\(name)"))) {
-                if ours.contains(name) {
+            for name in names.sorted() where name != manifest && (isFolder("\(absolute)/\(name)") || !ours(name)) {
+                if new.contains(name) {
                     throw UserError("cannot emit into \(folder): \(name) there was not written by hwgen; move it or choose another folder")
                 }
                 guard rename("\(absolute)/\(name)", "\(tmp)/\(name)") == 0 else {
@@ -68,7 +72,7 @@ public enum OutputFolder {
             }
             guard rename(absolute as String, old) == 0 else {
                 // Put the user's files back before giving up.
-                for name in (try? fm.contentsOfDirectory(atPath: tmp)) ?? [] where !ours.contains(name) && name != manifest {
+                for name in (try? fm.contentsOfDirectory(atPath: tmp)) ?? [] where !new.contains(name) && name != manifest {
                     _ = rename("\(tmp)/\(name)", "\(absolute)/\(name)")
                 }
                 throw UserError("cannot replace \(folder): \(String(cString: strerror(errno)))")
