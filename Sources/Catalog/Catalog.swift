@@ -1,5 +1,6 @@
 import Arithmetic
 import Blocks
+import FFT
 import Harness
 import HDL
 import NN
@@ -14,6 +15,7 @@ public enum Catalog {
         AnyDesign(FIFODesign.self),
         AnyDesign(LFSRDesign.self), AnyDesign(TauswortheDesign.self), AnyDesign(RLFDesign.self), AnyDesign(WallaceDesign.self),
         AnyDesign(VIBNNDesign.self),
+        AnyDesign(FFTDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

@@ -34,6 +34,8 @@ public protocol Design {
     static var unit: String { get }
     /// Random transactions `hwgen verify` runs when --vectors is not given.
     var defaultVectors: Int { get }
+    /// Compared outputs per unit (an FFT frame: N bins); 1 by default.
+    var transactionsPerUnit: Int { get }
 }
 
 extension Design {
@@ -42,6 +44,7 @@ extension Design {
     public var reports: [any DesignReport] { [] }
     public static var unit: String { "vector" }
     public var defaultVectors: Int { 100_000 }
+    public var transactionsPerUnit: Int { 1 }
 }
 
 /// The ports an engine watches. A transaction is a cycle on which `valid`

@@ -70,6 +70,20 @@ public struct Param<Root> {
               })
     }
 
+    /// A field of any type with its own text form: `parse` refuses what it
+    /// cannot read (nil), `render` writes a value back.
+    public static func custom<T>(_ name: String, _ field: WritableKeyPath<Root, T>, allowed: String,
+                                 parse: @escaping (String) -> T?, render: @escaping (T) -> String,
+                                 _ help: String) -> Param {
+        Param(name: name, help: help, allowed: allowed, refusal: "is not allowed",
+              render: { render($0[keyPath: field]) },
+              assign: { root, text in
+                  guard let v = parse(text) else { return false }
+                  root[keyPath: field] = v
+                  return true
+              })
+    }
+
     /// A yes/no field.
     public static func flag(_ name: String, _ field: WritableKeyPath<Root, Bool>, _ help: String) -> Param {
         Param(name: name, help: help, allowed: "yes|no", refusal: "is not allowed",

@@ -126,6 +126,16 @@ struct Verify: ParsableCommand {
         }
     }
 
+    /// The engine's verdict with its transaction count said in the design's
+    /// unit: `frames=14 (896 outputs)` when a unit has many outputs.
+    static func verdict(_ summary: String, unit: String, per: Int) -> String {
+        guard per > 1, let r = summary.range(of: #" vectors=\d+"#, options: .regularExpression),
+              let count = Int(summary[r].dropFirst(" vectors=".count)) else {
+            return summary.replacingOccurrences(of: " vectors=", with: " \(unit)s=")
+        }
+        return summary.replacingCharacters(in: r, with: " \(unit)s=\(count / per) (\(count) outputs)")
+    }
+
     func run() throws {
         let (entry, design) = try options.load()
         // hwgen's own simulator is the slower engine on large designs (the
@@ -143,7 +153,7 @@ struct Verify: ParsableCommand {
             for line in r.mismatches { print(line) }
         }
         // The engines count transactions; say them in the design's unit.
-        print(r.summary.replacingOccurrences(of: " vectors=", with: " \(entry.unit)s="))
+        print(Self.verdict(r.summary, unit: entry.unit, per: design.transactionsPerUnit))
         guard r.passed else {
             if let dir = r.keptFolder { print("run folder kept: \(dir)") }
             if let cmd = r.replay { print("replay the simulation: \(cmd)") }

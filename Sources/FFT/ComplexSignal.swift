@@ -1,0 +1,74 @@
+import HDL
+
+/// A complex fixed-point value in a module being built: real and imaginary
+/// signals of one type. Sums and differences are exact (one bit wider);
+/// narrowing goes through `cast`, with the rounding said.
+public struct ComplexSignal {
+    public var re: Signal
+    public var im: Signal
+    public init(_ re: Signal, _ im: Signal) { self.re = re; self.im = im }
+
+    public var width: Int { max(re.width, im.width) }
+
+    public static func + (a: ComplexSignal, b: ComplexSignal) -> ComplexSignal { ComplexSignal(a.re + b.re, a.im + b.im) }
+    public static func - (a: ComplexSignal, b: ComplexSignal) -> ComplexSignal { ComplexSignal(a.re - b.re, a.im - b.im) }
+    /// Times -j: (re, im) → (im, -re), exact (negation grows a bit).
+    public var timesMinusJ: ComplexSignal { ComplexSignal(im, -re) }
+    public var timesJ: ComplexSignal { ComplexSignal(-im, re) }
+    public var conjugate: ComplexSignal { ComplexSignal(re, -im) }
+
+    /// Both parts divided by 2^shift (rounded) into signed `width` bits;
+    /// `overflow` says what happens outside that range.
+    public func scaled(shift: Int, to width: Int, rounding: Rounding, overflow: Overflow,
+                       file: StaticString = #fileID, line: UInt = #line) -> ComplexSignal {
+        func one(_ s: Signal) -> Signal {
+            s.asFixed(signed: true, fraction: s.type.fraction + shift)
+                .cast(to: .sint(width), rounding: rounding, overflow: overflow, file: file, line: line)
+        }
+        return ComplexSignal(one(re), one(im))
+    }
+
+    /// Both parts in signed `width` bits, which the caller's bound proves
+    /// enough (a narrower width drops only copies of the sign bit).
+    public func fitted(to width: Int) -> ComplexSignal {
+        ComplexSignal(re.asSInt.resized(to: width), im.asSInt.resized(to: width))
+    }
+
+    public func register(_ m: ModuleBuilder, _ name: String) -> ComplexSignal {
+        ComplexSignal(m.register("\(name)_re", next: re), m.register("\(name)_im", next: im))
+    }
+
+    public static func mux(_ m: ModuleBuilder, _ c: Signal, _ a: ComplexSignal, _ b: ComplexSignal) -> ComplexSignal {
+        ComplexSignal(m.mux(c, a.re, b.re), m.mux(c, a.im, b.im))
+    }
+}
+
+/// Complex multipliers: 4 real multipliers (two products per part), or 3
+/// (Gauss: k1 = c(a+b), k2 = a(d-c), k3 = b(c+d); re = k1-k3, im = k1+k2),
+/// which trades a multiplier for three adders. Both give the exact product.
+public enum MultiplierStyle: String, CaseIterable, Sendable {
+    case four = "4"
+    case three = "3"
+    public var count: Int { self == .four ? 4 : 3 }
+}
+
+extension ModuleBuilder {
+    /// A stream between stages: valid, frame start, data.
+    func streamPorts(_ prefix: String, width: Int, input: Bool) -> (valid: Signal, start: Signal, data: ComplexSignal) {
+        if input {
+            return (self.input("\(prefix)_valid", .bool), self.input("\(prefix)_start", .bool),
+                    ComplexSignal(self.input("\(prefix)_re", .sint(width)), self.input("\(prefix)_im", .sint(width))))
+        }
+        return (self.output("\(prefix)_valid", .bool), self.output("\(prefix)_start", .bool),
+                ComplexSignal(self.output("\(prefix)_re", .sint(width)), self.output("\(prefix)_im", .sint(width))))
+    }
+
+    /// The position in its frame of the sample now on a stream: 0 on a
+    /// start, else one more than the last valid sample's (`bits` wide, wrapping).
+    func framePosition(_ name: String, valid: Signal, start: Signal, bits: Int) -> Signal {
+        let next = register("\(name)_next", .uint(bits), reset: 0)
+        let pos = mux(start, literal(0, .uint(bits)), next)
+        when(valid) { next.assign(pos &+ 1) }
+        return pos
+    }
+}
