@@ -57,12 +57,16 @@ public struct SDFStage: Block {
         let dData = ComplexSignal(d.bits(2 * w - 1, w).asSInt, d.bits(w - 1, 0).asSInt)
 
         // In the second half the delay holds the first half's samples
-        // (inWidth bits), so sum and difference are exact in inWidth + 1.
+        // (inWidth bits), so the difference is exact in inWidth + 1.
         let held = dData.fitted(to: inWidth)
-        let sum = held + x, diff = held - x
+        let diff = held - x
         let fed = ComplexSignal.mux(m, second, diff, x.fitted(to: w))
         delayIn.assign(m.cat(valid, start, fed.re, fed.im))
-        let out = ComplexSignal.mux(m, second, sum, dData)
+        // The output is d + x in the second half and d in the first: one
+        // adder with x gated (a LUT per bit before the carry chain, no mux).
+        // It fits w bits: a held x plus x, or a difference plus zero.
+        let zero = m.literal(0, .sint(inWidth))
+        let out = ComplexSignal(dData.re &+ m.mux(second, x.re, zero), dData.im &+ m.mux(second, x.im, zero))
 
         let (ov, os, od) = m.streamPorts("out", width: w, input: false)
         ov.assign(m.register("valid_q", next: dValid, reset: 0))

@@ -59,6 +59,12 @@ public struct VerilogEmitter {
         case .literal(let v): r = VerilogEmitter.literal(v, n.width)
         case .memRead(let m, let p): r = "_\(ir.memories[m].name)_rd\(p)"
         case .instOutput(let i, let p): r = "\(ir.instances[i].name)_\(ir.instances[i].module.ports[p].name)"
+        case .binary(.mul, let a, let b) where narrowProduct(a, b) != nil:
+            let (x, y, _) = narrowProduct(a, b)!
+            _ = name(x)
+            _ = name(y)
+            r = "_t\(temps.count)"
+            temps.append((id, r))
         default:
             forEachOperand(of: n.kind) { _ = self.name($0) }
             r = "_t\(temps.count)"
@@ -88,6 +94,11 @@ public struct VerilogEmitter {
             use(a)
             let sym = [UnaryOp.not: "~", .andReduce: "&", .orReduce: "|", .xorReduce: "^"][op] ?? "~"
             return "\(sym)\(o(a))"
+        case .binary(.mul, let a, let b) where narrowProduct(a, b) != nil:
+            let (x, y, signed) = narrowProduct(a, b)!
+            use(x)
+            use(y)
+            return signed ? "$signed(\(o(x))) * $signed(\(o(y)))" : "\(o(x)) * \(o(y))"
         case .binary(let op, let a, let b):
             use(a)
             use(b)
@@ -132,6 +143,17 @@ public struct VerilogEmitter {
         default:
             return o(id)
         }
+    }
+
+    /// A product of two extended operands, written on the operands as
+    /// built (the inner nodes) so that synthesis sizes the multiplier — DSP
+    /// blocks — from their widths, not the product's: `$signed(x) * $signed(y)`
+    /// when both were sign-extended (Verilog extends them to the product
+    /// width itself), `x * y` when both were zero-extended (mixed: as is).
+    func narrowProduct(_ a: NodeID, _ b: NodeID) -> (NodeID, NodeID, Bool)? {
+        guard case .extend(let x, let sx) = ir.nodes[Int(a)].kind,
+              case .extend(let y, let sy) = ir.nodes[Int(b)].kind, sx == sy else { return nil }
+        return (x, y, sx)
     }
 
     /// A dynamic shift by a wide amount, split into "any high bit set" and a
