@@ -42,6 +42,7 @@ public struct FFTDesign: Design {
     public static let name = "fft"
     public static let summary = "streaming radix-2² SDF FFT/IFFT, 1 sample/cycle, bit-exact model, no-overflow widths"
     public static let unit = "frame"
+    public static let synthTargets = ["xilinx"]
     public static var testSets: [Params] { [
         Params { $0.n = 16; $0.inWidth = 8; $0.twiddleWidth = 12; $0.rounding = .truncate; $0.order = .bitReversed },
         Params { $0.n = 8; $0.inWidth = 12; $0.twiddleWidth = 12; $0.direction = .inverse; $0.rounding = .halfUp; $0.mults = .four },

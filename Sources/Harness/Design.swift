@@ -36,6 +36,9 @@ public protocol Design {
     var defaultVectors: Int { get }
     /// Compared outputs per unit (an FFT frame: N bins); 1 by default.
     var transactionsPerUnit: Int { get }
+    /// Yosys targets (`synth_<target>`) its reports synthesize for a
+    /// resource section unless told otherwise; none by default.
+    static var synthTargets: [String] { get }
 }
 
 extension Design {
@@ -45,6 +48,7 @@ extension Design {
     public static var unit: String { "vector" }
     public var defaultVectors: Int { 100_000 }
     public var transactionsPerUnit: Int { 1 }
+    public static var synthTargets: [String] { [] }
 }
 
 /// The ports an engine watches. A transaction is a cycle on which `valid`
@@ -106,6 +110,8 @@ public struct AnyDesign: Sendable {
     public let summary: String
     /// What a transaction is (`Design.unit`).
     public let unit: String
+    /// `Design.synthTargets`.
+    public let synthTargets: [String]
     public let params: [ParamInfo]
     /// The test sets and report sets as `NAME=VALUE` lists (only the
     /// parameters that differ from the defaults).
@@ -118,6 +124,7 @@ public struct AnyDesign: Sendable {
         name = D.name
         summary = D.summary
         unit = D.unit
+        synthTargets = D.synthTargets
         let defaults = D.Params()
         params = D.Params.specs.map {
             ParamInfo(name: $0.name, defaultValue: $0.render(defaults), allowed: $0.allowed, help: $0.help, range: $0.range)

@@ -1,3 +1,4 @@
+import Foundation
 import HDL
 
 /// How to run one job.
@@ -61,11 +62,30 @@ public struct RunResult: Sendable {
     }
 }
 
+extension RunResult {
+    /// The summary with its transaction count said in the design's unit:
+    /// `frames=14 (896 outputs)` when a unit has many outputs.
+    public func verdict(unit: String, per: Int) -> String {
+        guard per > 1, let r = summary.range(of: #" vectors=\d+"#, options: .regularExpression),
+              let count = Int(summary[r].dropFirst(" vectors=".count)) else {
+            return summary.replacingOccurrences(of: " vectors=", with: " \(unit)s=")
+        }
+        return summary.replacingCharacters(in: r, with: " \(unit)s=\(count / per) (\(count) outputs)")
+    }
+}
+
 /// A simulator that runs jobs: Verilator on the emitted Verilog, or hwgen's
 /// own. Families never import an engine; reports get one in their context.
 public protocol Engine {
     var name: String { get }
     func run(_ job: Job) throws -> RunResult
+    /// Simulated cycles per second of `ir` with random inputs (nil: the
+    /// engine cannot say).
+    func cyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> Double?
+}
+
+extension Engine {
+    public func cyclesPerSecond(_ ir: ModuleIR, cycles: Int) throws -> Double? { nil }
 }
 
 extension Engine {

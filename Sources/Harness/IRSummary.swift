@@ -81,7 +81,8 @@ public struct GenericReport: DesignReport {
         context.progress("running \(context.name) in the \(context.engine.name) engine (seed \(o.seed), \(vectors) random \(type(of: design).unit)s)")
         let r = try context.engine.verify(design, name: context.name, seed: o.seed, vectors: vectors,
                                           options: RunOptions(recordCycles: true))
-        rows.append(ReportRow("model check (\(context.engine.name))", r.summary, bound: "0 mismatches", pass: r.passed))
+        rows.append(ReportRow("model check (\(context.engine.name))", r.verdict(unit: type(of: design).unit, per: design.transactionsPerUnit),
+                             bound: "0 mismatches", pass: r.passed))
         let tx = r.transactionCycles
         if let first = tx.first {
             rows.append(ReportRow("first transaction", "cycle \(first)"))

@@ -126,16 +126,6 @@ struct Verify: ParsableCommand {
         }
     }
 
-    /// The engine's verdict with its transaction count said in the design's
-    /// unit: `frames=14 (896 outputs)` when a unit has many outputs.
-    static func verdict(_ summary: String, unit: String, per: Int) -> String {
-        guard per > 1, let r = summary.range(of: #" vectors=\d+"#, options: .regularExpression),
-              let count = Int(summary[r].dropFirst(" vectors=".count)) else {
-            return summary.replacingOccurrences(of: " vectors=", with: " \(unit)s=")
-        }
-        return summary.replacingCharacters(in: r, with: " \(unit)s=\(count / per) (\(count) outputs)")
-    }
-
     func run() throws {
         let (entry, design) = try options.load()
         // hwgen's own simulator is the slower engine on large designs (the
@@ -153,7 +143,7 @@ struct Verify: ParsableCommand {
             for line in r.mismatches { print(line) }
         }
         // The engines count transactions; say them in the design's unit.
-        print(Self.verdict(r.summary, unit: entry.unit, per: design.transactionsPerUnit))
+        print(r.verdict(unit: entry.unit, per: design.transactionsPerUnit))
         guard r.passed else {
             if let dir = r.keptFolder { print("run folder kept: \(dir)") }
             if let cmd = r.replay { print("replay the simulation: \(cmd)") }
@@ -184,6 +174,7 @@ struct Report: ParsableCommand {
           hwgen report --design wallace --svg-dir plots
           hwgen report --design rlf --param n=63 --samples 65536
           hwgen report --design vibnn --param net=digits --param grng=wallace
+          hwgen report --design fft --param n=16 --synth xilinx,ecp5
         """)
 
     @OptionGroup var options: DesignOptions
@@ -218,6 +209,20 @@ struct Report: ParsableCommand {
     @Option(help: "Write each section's SVG figure into this folder as DESIGN-SECTION.svg.")
     var svgDir: String?
 
+    @Option(help: "Yosys targets for a resource section, comma-separated (xilinx, ecp5, ice40, gowin), or none. Default: the design's (fft: xilinx; the rest: none).")
+    var synth: String?
+
+    func synthTargets(_ entry: AnyDesign) throws -> [ResourceReport.Target] {
+        let text = synth ?? entry.synthTargets.joined(separator: ",")
+        if text == "none" || text.isEmpty { return [] }
+        return try text.split(separator: ",").map {
+            guard let t = ResourceReport.Target(rawValue: String($0)) else {
+                throw ValidationError("--synth: unknown target '\($0)' (targets: \(ResourceReport.Target.allCases.map(\.rawValue).joined(separator: ", ")), or none)")
+            }
+            return t
+        }
+    }
+
     func validate() throws {
         if let vectors, !(0...50_000_000).contains(vectors) { throw ValidationError("--vectors must be in 0...50000000, got \(vectors)") }
         guard (1_000...(1 << 26)).contains(samples) else { throw ValidationError("--samples must be in 1000...67108864, got \(samples)") }
@@ -242,7 +247,9 @@ struct Report: ParsableCommand {
         let context = ReportContext(name: entry.name, ir: ir, top: VerilogEmitter.emission(for: ir).top,
                                     engine: try engine.make(), options: o, progress: log)
         var failed = 0, checks = 0
-        for report in [GenericReport(design)] + design.reports {
+        let targets = try synthTargets(entry)
+        let resources: [any DesignReport] = targets.isEmpty ? [] : [ResourceReport(targets: targets)]
+        for report in [GenericReport(design)] + resources + design.reports {
             let section = try report.run(context)
             print(section.title)
             let width = (section.rows.map(\.name.count).max() ?? 10) + 2
