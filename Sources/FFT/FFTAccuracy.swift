@@ -57,3 +57,57 @@ public enum FFTAccuracy {
         return worst
     }
 }
+
+extension FFTAccuracy {
+    /// Uniform frames for `design`'s mode: complex samples, real samples in
+    /// pairs, or (real inverse) spectra with real bins 0 and N/2.
+    public static func uniformFrames(_ design: FFTDesign, amplitude: Double, count: Int, seed: UInt64) -> [FFTDesign.Frame] {
+        let w = design.params.inWidth
+        let raw = uniformFrames(n: design.words + 1, width: w, amplitude: amplitude, count: count, seed: seed)
+        return raw.map { f in
+            var words = Array(f[0..<design.words])
+            if design.isReal && design.params.direction == .inverse { words[0].im = 0 }
+            return FFTDesign.Frame(words: words, nyquist: f[design.words].re)
+        }
+    }
+
+    /// SQNR of `design`'s bit-exact model against the float64 transform of
+    /// the same input at the documented scale, in natural order.
+    public static func measure(_ design: FFTDesign, frames: [FFTDesign.Frame]) throws -> Result {
+        var signal = 0.0, noise = 0.0, sat = 0, peak = 0.0
+        let range = Double(1 << (design.outWidth - 1))
+        func add(_ z: ComplexInt, _ r: (Double, Double)) {
+            signal += r.0 * r.0 + r.1 * r.1
+            noise += (Double(z.re) - r.0) * (Double(z.re) - r.0) + (Double(z.im) - r.1) * (Double(z.im) - r.1)
+            peak = max(peak, abs(Double(z.re)) / range, abs(Double(z.im)) / range)
+        }
+        switch design.core {
+        case .complex(let p, _):
+            let r = try measure(p, frames: frames.map(\.words))
+            return r
+        case .real(let p, _):
+            let model = RealFFTModel(p), n = p.n, m = p.half
+            let scale = pow(2.0, Double(-p.totalShift))
+            for f in frames {
+                let y = try model.transform(f.words, nyquist: f.nyquist)
+                sat += y.saturated.filter { $0 }.count
+                if !p.inverse {
+                    let x = f.words.flatMap { [(Double($0.re), 0.0), (Double($0.im), 0.0)] }
+                    let ref = ReferenceFFT.transform(x).map { ($0.0 * scale, $0.1 * scale) }
+                    for k in 0..<m {
+                        add(y.main[k], ref[k])
+                        add(y.mirror[k], ref[m - k])
+                    }
+                } else {
+                    let full = (0..<n).map { k -> (Double, Double) in
+                        let b = k < m ? f.words[k] : k == m ? ComplexInt(f.nyquist, 0) : f.words[n - k].conjugate
+                        return (Double(b.re), Double(b.im))
+                    }
+                    let ref = ReferenceFFT.transform(full, inverse: true).map { ($0.0 * scale, $0.1 * scale) }
+                    for k in 0..<m { add(y.main[k], (ref[2 * k].0, ref[2 * k + 1].0)) }
+                }
+            }
+            return Result(sqnr: 10 * log10(signal / max(noise, 1e-300)), frames: frames.count, saturated: sat, peak: peak)
+        }
+    }
+}

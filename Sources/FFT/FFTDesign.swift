@@ -7,12 +7,14 @@ import HDL
 public struct FFTDesign: Design {
     public enum Order: String, CaseIterable, Sendable { case natural, bitReversed = "bit-reversed" }
     public enum Direction: String, CaseIterable, Sendable { case forward, inverse }
+    public enum Input: String, CaseIterable, Sendable { case complex, real }
 
     public struct Params: ParamSet {
         var n = 64, inWidth = 16, twiddleWidth = 20
         var outWidth: Int? = nil
         var guardBits = 2
         var direction = Direction.forward
+        var input = Input.complex
         var scaling = ScalingSchedule.grow
         var rounding = RoundingMode.halfEven
         var order = Order.natural
@@ -28,6 +30,7 @@ public struct FFTDesign: Design {
             .int("out_width", \.outWidth, 2...48, "bits of each output part (auto: what the scaling needs for every input in range)"),
             .int("guard", \.guardBits, 0...8, "extra fraction bits carried through the stages"),
             .choice("dir", \.direction, "forward: exp(-2πi nk/N); inverse: exp(+2πi nk/N), unnormalised"),
+            .choice("input", \.input, "complex: N complex samples per frame; real: N real samples (two per cycle, N/2 + 1 bins), or with dir=inverse a Hermitian spectrum to N real samples"),
             .custom("scaling", \.scaling, allowed: "grow|shift|s1,s2,... (a right shift 0...2 per stage)",
                     parse: ScalingSchedule.init, render: \.description,
                     "grow: keep every bit (output = DFT); shift: halve after each stage (output = DFT/N); or a shift per stage"),
@@ -51,113 +54,126 @@ public struct FFTDesign: Design {
         Params { $0.n = 256; $0.inWidth = 16; $0.twiddleWidth = 16; $0.scaling = .shift; $0.direction = .inverse },
         Params { $0.n = 32; $0.radix = .two; $0.inWidth = 12; $0.twiddleWidth = 16; $0.scaling = .given([1, 0, 1, 0, 2]) },
         Params { $0.n = 64; $0.outWidth = 16; $0.clip = true; $0.rounding = .halfUp },
+        Params { $0.input = .real },
+        Params { $0.input = .real; $0.n = 4; $0.inWidth = 8; $0.twiddleWidth = 12; $0.rounding = .truncate; $0.mults = .four },
+        Params { $0.input = .real; $0.direction = .inverse; $0.n = 16; $0.inWidth = 12; $0.twiddleWidth = 16; $0.scaling = .shift },
+        Params { $0.input = .real; $0.direction = .inverse; $0.n = 128; $0.order = .bitReversed; $0.rounding = .halfUp },
     ] }
     public static var reportSets: [Params] { [Params { $0.n = 16 }, Params()] }
 
     public let params: Params
-    public let plan: FFTPlan
-    public let fft: StreamingFFT
+    /// The implementation: a complex streaming FFT or the real one.
+    public enum Core {
+        case complex(FFTPlan, StreamingFFT)
+        case real(RealFFTPlan, RealFFT)
+    }
+    public let core: Core
 
     public init(_ p: Params) throws {
         if p.twiddleWidth < 2 {
             throw UserError("parameter tw_width=\(p.twiddleWidth) is too narrow: a twiddle needs a sign and at least one fraction bit")
         }
         params = p
-        plan = try FFTPlan(n: p.n, inWidth: p.inWidth, twiddleWidth: p.twiddleWidth, outWidth: p.outWidth,
-                           guardBits: p.guardBits, radix: p.radix, inverse: p.direction == .inverse,
-                           schedule: p.scaling, rounding: p.rounding, clip: p.clip)
-        fft = StreamingFFT(plan: plan, style: p.mults, natural: p.order == .natural)
+        let inverse = p.direction == .inverse
+        switch p.input {
+        case .complex:
+            let plan = try FFTPlan(n: p.n, inWidth: p.inWidth, twiddleWidth: p.twiddleWidth, outWidth: p.outWidth,
+                                   guardBits: p.guardBits, radix: p.radix, inverse: inverse,
+                                   schedule: p.scaling, rounding: p.rounding, clip: p.clip)
+            core = .complex(plan, StreamingFFT(plan: plan, style: p.mults, natural: p.order == .natural))
+        case .real:
+            if !inverse && p.order == .bitReversed {
+                throw UserError("parameter order=bit-reversed is not offered with input=real dir=forward: the split stage's buffer delivers bins in natural order")
+            }
+            let plan = try RealFFTPlan(n: p.n, inWidth: p.inWidth, twiddleWidth: p.twiddleWidth, outWidth: p.outWidth,
+                                       guardBits: p.guardBits, radix: p.radix, inverse: inverse,
+                                       schedule: p.scaling, rounding: p.rounding, clip: p.clip)
+            core = .real(plan, RealFFT(plan: plan, style: p.mults, natural: p.order == .natural))
+        }
     }
 
-    public var top: any Block { fft }
+    /// The complex plan (nil in real mode).
+    public var plan: FFTPlan? { if case .complex(let p, _) = core { return p } else { return nil } }
+    public var isReal: Bool { plan == nil }
+    public var isRealForward: Bool { isReal && params.direction == .forward }
+    /// Words (cycles) per frame: N, or N/2 in real mode.
+    public var words: Int { params.input == .real ? params.n / 2 : params.n }
+    public var latency: Int {
+        switch core {
+        case .complex(_, let f): return f.latency
+        case .real(_, let f): return f.latency
+        }
+    }
+    public var outWidth: Int {
+        switch core {
+        case .complex(let p, _): return p.outWidth
+        case .real(let p, _): return p.outWidth
+        }
+    }
+    /// Real multipliers of the architecture.
+    public var multipliers: Int {
+        switch core {
+        case .complex(_, let f): return f.multipliers
+        case .real(_, let f): return f.multipliers
+        }
+    }
+
+    public var top: any Block {
+        switch core {
+        case .complex(_, let f): return f
+        case .real(_, let f): return f
+        }
+    }
     public var ports: TestPorts {
-        TestPorts(valid: "out_valid", data: ["out_start", "out_re", "out_im", "out_overflow"], latency: fft.latency)
+        let mirror = isRealForward ? ["out_mirror_re", "out_mirror_im"] : []
+        return TestPorts(valid: "out_valid", data: ["out_start", "out_re", "out_im"] + mirror + ["out_overflow"], latency: latency)
     }
-    public var defaultVectors: Int { max(16, (1 << 16) / plan.n) }
-    public var transactionsPerUnit: Int { plan.n }
+    public var defaultVectors: Int { max(16, (1 << 16) / params.n) }
+    public var transactionsPerUnit: Int { words }
     public var reports: [any DesignReport] { [FFTReport(design: self)] }
-
-    // MARK: stimulus
-
-    /// The directed frames: an impulse at every index, DC at both extremes,
-    /// every bin's tone, alternating ±full scale (for N > 256, 64 indices
-    /// and bins spread over the frame, the ends included).
-    public func directedFrames() -> [[ComplexInt]] {
-        let n = plan.n, hi = (1 << (plan.inWidth - 1)) - 1, lo = -(1 << (plan.inWidth - 1))
-        let picks = n <= 256 ? Array(0..<n) : Array(Set((0..<64).map { $0 * n / 64 } + [1, n / 2, n - 1])).sorted()
-        var frames: [[ComplexInt]] = []
-        for i in picks {
-            frames.append((0..<n).map { $0 == i ? ComplexInt(hi, lo) : .zero })
-        }
-        frames.append(Array(repeating: ComplexInt(hi, hi), count: n))
-        frames.append(Array(repeating: ComplexInt(lo, lo), count: n))
-        frames.append((0..<n).map { $0 % 2 == 0 ? ComplexInt(hi, hi) : ComplexInt(lo, lo) })
-        frames.append((0..<n).map { $0 % 2 == 0 ? ComplexInt(hi, lo) : ComplexInt(lo, hi) })
-        for k in picks {
-            frames.append((0..<n).map { t in
-                let (c, s) = TwiddleTable.unit(k * t, n)
-                return ComplexInt(Int((Double(hi) * c).rounded()), Int((Double(hi) * s).rounded()))
-            })
-        }
-        return frames
-    }
-
-    /// Random frames: full-range bits, with some at a random smaller amplitude.
-    public func randomFrames(seed: UInt64, count: Int) -> [[ComplexInt]] {
-        var rng = SplitMix64(seed: seed)
-        let w = plan.inWidth
-        return (0..<count).map { _ in
-            let shrink = rng.next() % 4 == 0 ? Int(rng.next() % UInt64(w - 1)) : 0
-            return (0..<plan.n).map { _ in
-                func part() -> Int { (Int(truncatingIfNeeded: rng.next()) >> (64 - w)) >> shrink }
-                return ComplexInt(part(), part())
-            }
-        }
-    }
-
-    public func stimulus(seed: UInt64, vectors: Int) -> Stimulus {
-        stimulus(frames: directedFrames() + randomFrames(seed: seed, count: vectors), seed: seed)
-    }
-
-    /// Frames mostly back to back, some after a gap of 1...N idle cycles.
-    public func stimulus(frames: [[ComplexInt]], seed: UInt64, gaps: Bool = true) -> Stimulus {
-        var s = Stimulus(ports: ["in_valid", "in_start", "in_re", "in_im"])
-        var rng = SplitMix64(seed: seed ^ 0x5EED)
-        let w = plan.inWidth
-        func bits(_ x: Int) -> BigValue { BigValue(x).modPow2(w) }
-        for f in frames {
-            if gaps && rng.next() % 4 == 0 {
-                for _ in 0..<Int(1 + rng.next() % UInt64(plan.n)) {
-                    s.add(["in_valid": 0, "in_start": 0, "in_re": bits(Int(rng.next() % 7) - 3), "in_im": 0])
-                }
-            }
-            for (i, x) in f.enumerated() {
-                s.add(["in_valid": 1, "in_start": i == 0 ? 1 : 0, "in_re": bits(x.re), "in_im": bits(x.im)])
-            }
-        }
-        for _ in 0..<fft.latency + 2 { s.add(["in_valid": 0]) }
-        return s
-    }
 
     // MARK: model
 
+    /// One frame through the model: the outputs in port order (main, then
+    /// the mirror in real forward mode) and whether each saturated.
+    public func model(_ frame: [ComplexInt], nyquist: Int) throws -> (main: [ComplexInt], mirror: [ComplexInt], saturated: [Bool]) {
+        switch core {
+        case .complex(let p, _):
+            let y = try FFTModel(p).transform(frame)
+            return params.order == .natural ? (y.natural, [], y.naturalSaturated) : (y.bitReversed, [], y.saturated)
+        case .real(let p, _):
+            let y = try RealFFTModel(p).transform(frame, nyquist: nyquist)
+            if p.inverse && params.order == .bitReversed {
+                let bits = p.half.trailingZeroBitCount
+                return ((0..<p.half).map { y.main[FFTModel.bitReverse($0, bits: bits)] }, [],
+                        (0..<p.half).map { y.saturated[FFTModel.bitReverse($0, bits: bits)] })
+            }
+            return (y.main, y.mirror, y.saturated)
+        }
+    }
+
     public func expected(_ s: Stimulus) throws -> [Transaction] {
-        let model = FFTModel(plan)
-        let w = plan.inWidth, ow = plan.outWidth
+        let w = params.inWidth, ow = outWidth
         func value(_ b: BigValue) -> Int { b.wrapped(width: w, signed: true).intValue ?? 0 }
         var out: [Transaction] = []
-        var frame: [ComplexInt] = [], firstCycle = 0
+        var frame: [ComplexInt] = [], firstCycle = 0, nyquist = 0
         var sticky = false
+        let nyqColumn = s.ports.firstIndex(of: "in_nyq")
         for (c, row) in s.cycles.enumerated() where !row[0].isZero {
-            if !row[1].isZero { frame = []; firstCycle = c }
+            if !row[1].isZero {
+                frame = []
+                firstCycle = c
+                nyquist = nyqColumn.map { value(row[$0]) } ?? 0
+            }
             frame.append(ComplexInt(value(row[2]), value(row[3])))
-            guard frame.count == plan.n else { continue }
-            let y = try model.transform(frame)
-            let (bins, sat) = params.order == .natural ? (y.natural, y.naturalSaturated) : (y.bitReversed, y.saturated)
-            for (i, z) in bins.enumerated() {
-                sticky = sticky || sat[i]
-                out.append(Transaction(cycle: firstCycle + fft.latency + i, values: [
-                    i == 0 ? .one : .zero, BigValue(z.re).modPow2(ow), BigValue(z.im).modPow2(ow), sticky ? .one : .zero]))
+            guard frame.count == words else { continue }
+            let y = try model(frame, nyquist: nyquist)
+            for (i, z) in y.main.enumerated() {
+                sticky = sticky || y.saturated[i]
+                var values = [i == 0 ? BigValue.one : .zero, BigValue(z.re).modPow2(ow), BigValue(z.im).modPow2(ow)]
+                if !y.mirror.isEmpty { values += [BigValue(y.mirror[i].re).modPow2(ow), BigValue(y.mirror[i].im).modPow2(ow)] }
+                values.append(sticky ? .one : .zero)
+                out.append(Transaction(cycle: firstCycle + latency + i, values: values))
             }
         }
         return out

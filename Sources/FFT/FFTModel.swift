@@ -37,7 +37,17 @@ public struct FFTModel: Sendable {
         for x in input where !FixedMath.fits(x.re, width: p.inWidth) || !FixedMath.fits(x.im, width: p.inWidth) {
             throw UserError("input \(x) does not fit \(p.inWidth) bits")
         }
-        var v = input.map { ComplexInt($0.re << p.guardBits, $0.im << p.guardBits) }
+        return try stages(working: input.map { ComplexInt($0.re << p.guardBits, $0.im << p.guardBits) })
+    }
+
+    /// The stages on input already in working units (guard bits appended),
+    /// which must fit the first stage's input width.
+    public func stages(working input: [ComplexInt]) throws -> [ComplexInt] {
+        let p = plan, n = p.n
+        var v = input
+        for x in v where !FixedMath.fits(x.re, width: p.stages[0].inWidth) || !FixedMath.fits(x.im, width: p.stages[0].inWidth) {
+            throw UserError("internal error: working input \(x) does not fit \(p.stages[0].inWidth) bits")
+        }
         let tw = p.twiddles.width
         for (i, st) in p.stages.enumerated() {
             let l = st.span
@@ -55,6 +65,16 @@ public struct FFTModel: Sendable {
                 case .quarterTurn(let m):
                     if q % m >= 3 * m / 4 { v[q] = p.inverse ? v[q].timesJ : v[q].timesMinusJ }
                     v[q] = FixedMath.roundShift(v[q], st.shift, p.rounding)
+                case .eighths(let e):
+                    // Exact quarter turns; odd eighths through the quantized 1/√2.
+                    let k = (e[q % e.count] / (n / 8)) % 8
+                    if k % 2 == 1 {
+                        v[q] = FixedMath.multiply(v[q], p.twiddles.value(e[q % e.count]), shift: tw - 1 + st.shift, p.rounding)
+                    } else {
+                        let turns = (p.inverse ? (8 - k) % 8 : k) / 2     // quarter turns clockwise
+                        for _ in 0..<turns { v[q] = v[q].timesMinusJ }
+                        v[q] = FixedMath.roundShift(v[q], st.shift, p.rounding)
+                    }
                 case .table(let e):
                     v[q] = FixedMath.multiply(v[q], p.twiddles.value(e[q % e.count]), shift: tw - 1 + st.shift, p.rounding)
                 }

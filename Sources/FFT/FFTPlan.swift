@@ -57,6 +57,9 @@ public enum Radix: String, CaseIterable, Sendable {
 public enum Rotation: Hashable, Sendable {
     case none
     case quarterTurn(block: Int)
+    /// Multiples of 45° only (a block of 8): the quarter turns exact, the
+    /// odd eighths by the constant 1/√2 in shift-and-add logic.
+    case eighths(exponents: [Int])
     case table(exponents: [Int])
 
     /// The exponent of W_N at stream position p.
@@ -64,7 +67,7 @@ public enum Rotation: Hashable, Sendable {
         switch self {
         case .none: return 0
         case .quarterTurn(let m): return p % m >= 3 * m / 4 ? n / 4 : 0
-        case .table(let e): return e[p % e.count]
+        case .table(let e), .eighths(let e): return e[p % e.count]
         }
     }
 }
@@ -95,6 +98,9 @@ public struct FFTPlan: Hashable, Sendable {
     public let outWidth: Int
     /// Whether the output can saturate (an output narrower than the bound, allowed by clip).
     public let canSaturate: Bool
+    /// The bound on |component| and |value| of the last stage's output, in
+    /// working units (what a following stage starts from).
+    public let componentBound: Double, magnitudeBound: Double
 
     public var log2n: Int { stages.count }
     public var inverse: Bool { twiddles.inverse }
@@ -137,6 +143,11 @@ public struct FFTPlan: Hashable, Sendable {
                 c = mag
                 rounds = true
             }
+            if case .eighths(let e) = rotations[i] {
+                mag *= max(1, twiddles.largestMagnitude(e.filter { ($0 / (n / 8)) % 2 == 1 }))
+                c = mag
+                rounds = true
+            }
             if rounds {
                 let scale = Double(1 << shifts[i])
                 c = c / scale + err
@@ -148,6 +159,8 @@ public struct FFTPlan: Hashable, Sendable {
                                    inWidth: plans.last?.outWidth ?? inWidth + guardBits, butterflyWidth: bf, outWidth: width))
         }
         stages = plans
+        componentBound = c
+        magnitudeBound = mag
         let cOut = guardBits > 0 ? c / Double(1 << guardBits) + err : c
         neededOutWidth = FFTPlan.bits(cOut)
         let chosen = outWidth ?? neededOutWidth
@@ -159,7 +172,7 @@ public struct FFTPlan: Hashable, Sendable {
     }
 
     /// The smallest signed width holding every integer of [-c, c].
-    static func bits(_ c: Double) -> Int {
+    public static func bits(_ c: Double) -> Int {
         let m = Int(c.rounded(.down))
         var w = 1
         while (1 << (w - 1)) - 1 < m { w += 1 }
@@ -196,6 +209,7 @@ public struct FFTPlan: Hashable, Sendable {
         if e.allSatisfy({ $0 % n == 0 }) { return .none }
         let quarter = (0..<block).map { p in p >= 3 * block / 4 ? n / 4 : 0 }
         if e.map({ $0 % n }) == quarter { return .quarterTurn(block: block) }
+        if n >= 8 && e.allSatisfy({ $0 % (n / 8) == 0 }) { return .eighths(exponents: e) }
         return .table(exponents: e)
     }
 }

@@ -28,8 +28,10 @@ public struct RotationStage: Block {
     }
 
     public var latency: Int {
-        if case .table = rotation { return 3 }
-        return 1
+        switch rotation {
+        case .table, .eighths: return 3
+        default: return 1
+        }
     }
 
     public var moduleName: String {
@@ -41,6 +43,9 @@ public struct RotationStage: Block {
         case .table(let e):
             let h = ContentHash.short(e.map(String.init).joined(separator: ","), digits: 6)
             return "fft_twiddle_n\(n)_p\(e.count)_t\(twiddles.width)_m\(style.rawValue)_\(base)_\(h)"
+        case .eighths(let e):
+            let h = ContentHash.short(e.map(String.init).joined(separator: ","), digits: 6)
+            return "fft_eighths_n\(n)_p\(e.count)_t\(twiddles.width)_\(base)_\(h)"
         }
     }
 
@@ -75,11 +80,85 @@ public struct RotationStage: Block {
         case .table(let e):
             m.describe("twiddles W\(n)^e from a \(e.count)-word ROM (\(twiddles.width) bits), \(style.rawValue)-multiplier complex product, shift \(shift), \(rounding.rawValue)")
             (y, v, s) = multiply(m, valid: valid, start: start, x: x, exponents: e, rounding: rnd)
+        case .eighths(let e):
+            m.describe("multiples of 45° (\(e.count)-position pattern): quarter turns exact, odd eighths by 1/√2 in shift-and-add logic (\(twiddles.width) bits), shift \(shift), \(rounding.rawValue)")
+            (y, v, s) = eighths(m, valid: valid, start: start, x: x, exponents: e, rounding: rnd)
         }
         ov.assign(v)
         os.assign(s)
         od.re.assign(y.re)
         od.im.assign(y.im)
+    }
+
+    /// Rotation by k·45°: for even k an exact quarter turn; for odd k,
+    /// x·(c + jd) with |c| = |d| = r (the quantized 1/√2), i.e.
+    /// r·(sc·a - sd·b) + j·r·(sd·a + sc·b), r applied by shifts and adds.
+    func eighths(_ m: ModuleBuilder, valid: Signal, start: Signal, x: ComplexSignal, exponents e: [Int],
+                 rounding: Rounding) -> (ComplexSignal, Signal, Signal) {
+        let t = twiddles.width
+        let pos = m.framePosition("pos", valid: valid, start: start, bits: e.count.trailingZeroBitCount)
+        // Per position: 3 bits of k (the eighth, in the direction's sense).
+        let codes = e.map { m.literal((($0 / (n / 8)) % 8), .uint(3)) }
+        let k = m.select(pos, codes)
+        // Stage 1: the exact quarter turn (even k) and the odd k's sums.
+        let w = twiddles.value(n / 8)            // (r, ∓r): the signs of the odd eighths follow
+        let r = abs(w.c)
+        func signs(_ odd: Int) -> (Int, Int) {
+            let v = twiddles.value(odd * n / 8)
+            return (v.c > 0 ? 1 : -1, v.d > 0 ? 1 : -1)
+        }
+        let (a, b) = (x.re, x.im)
+        // Candidates for u = sc·a - sd·b and v = sd·a + sc·b over k = 1, 3, 5, 7.
+        var us: [Signal] = [], vs: [Signal] = []
+        for odd in [1, 3, 5, 7] {
+            let (sc, sd) = signs(odd)
+            us.append(sc > 0 ? (sd > 0 ? a - b : a + b) : (sd > 0 ? -a - b : b - a))
+            vs.append(sd > 0 ? (sc > 0 ? a + b : a - b) : (sc > 0 ? b - a : -a - b))
+        }
+        let idx = k.bits(2, 1)
+        let uw = inWidth + 2
+        let u1 = m.register("u_1", next: m.select(idx, us.map { $0.asSInt.resized(to: uw) }))
+        let v1 = m.register("v_1", next: m.select(idx, vs.map { $0.asSInt.resized(to: uw) }))
+        // Quarter turns: k/2 clockwise (forward) or counter-clockwise (inverse).
+        let turns = twiddles.inverse
+            ? [x.fitted(to: inWidth + 1), x.timesJ, ComplexSignal(-a, -b), x.timesMinusJ]
+            : [x.fitted(to: inWidth + 1), x.timesMinusJ, ComplexSignal(-a, -b), x.timesJ]
+        let q1 = ComplexSignal(m.select(idx, turns.map { $0.re.asSInt.resized(to: inWidth + 1) }),
+                               m.select(idx, turns.map { $0.im.asSInt.resized(to: inWidth + 1) })).register(m, "q_1")
+        let odd1 = m.register("odd_1", next: k.bit(0))
+        let va = m.register("valid_1", next: valid, reset: 0), sa = m.register("start_1", next: start, reset: 0)
+        // Stage 2: r·u, r·v by shifts and adds; the quarter turn waits.
+        let ru = m.register("ru", next: shiftAddProduct(m, u1, r)), rv = m.register("rv", next: shiftAddProduct(m, v1, r))
+        let q2 = q1.register(m, "q_2"), odd2 = m.register("odd_2", next: odd1)
+        let vb = m.register("valid_2", next: va, reset: 0), sb = m.register("start_2", next: sa, reset: 0)
+        // Stage 3: round either into the output.
+        let prod = ComplexSignal(ru.asFixed(signed: true, fraction: t - 1), rv.asFixed(signed: true, fraction: t - 1))
+        let yo = prod.scaled(shift: shift, to: outWidth, rounding: rounding, overflow: .wrap)
+        let ye = q2.scaled(shift: shift, to: outWidth, rounding: rounding, overflow: .wrap)
+        let y = ComplexSignal.mux(m, odd2, yo, ye).register(m, "y")
+        return (y, m.register("valid_3", next: vb, reset: 0), m.register("start_3", next: sb, reset: 0))
+    }
+
+    /// x·c for a constant c > 0 as a sum of shifted copies of x with signs
+    /// (canonical signed digits: at most one nonzero digit in two), exact.
+    func shiftAddProduct(_ m: ModuleBuilder, _ x: Signal, _ c: Int) -> Signal {
+        var digits: [(Int, Int)] = []      // (shift, ±1)
+        var v = c, i = 0
+        while v != 0 {
+            if v & 1 == 1 {
+                let d = 2 - (v & 3)          // 1 when v ≡ 1 (mod 4), -1 when v ≡ 3
+                digits.append((i, d))
+                v -= d
+            }
+            v >>= 1
+            i += 1
+        }
+        var sum: Signal? = nil
+        for (k, d) in digits {
+            let term = x << k
+            if let s = sum { sum = d > 0 ? s + term : s - term } else { sum = d > 0 ? term : -term }
+        }
+        return sum ?? m.literal(0, .sint(2))
     }
 
     func multiply(_ m: ModuleBuilder, valid: Signal, start: Signal, x: ComplexSignal, exponents e: [Int],

@@ -53,51 +53,73 @@ public struct StreamingFFT: Block {
         m.describe("\(p.n)-point streaming \(p.inverse ? "inverse " : "")FFT, radix-2 SDF stages, \(p.inWidth)-bit input, \(p.outWidth)-bit output, \(p.guardBits) guard bits")
         m.describe("shifts per stage \(p.stages.map { String($0.shift) }.joined(separator: ",")), rounding \(p.rounding.rawValue), \(natural ? "natural" : "bit-reversed") order, latency \(latency)")
         let (valid, start, x) = m.streamPorts("in", width: p.inWidth, input: true)
-        var v = valid, s = start
-        var d = ComplexSignal(x.re << p.guardBits, x.im << p.guardBits)
-        func feed(_ block: any Block, _ name: String, width: Int) throws {
-            let i = try m.instance(block, name: name)
-            i.input("in_valid").assign(v)
-            i.input("in_start").assign(s)
-            i.input("in_re").assign(d.re)
-            i.input("in_im").assign(d.im)
-            (v, s) = (i.output("out_valid"), i.output("out_start"))
-            d = ComplexSignal(i.output("out_re"), i.output("out_im"))
-        }
+        var s = FFTStream(valid: valid, start: start, data: ComplexSignal(x.re << p.guardBits, x.im << p.guardBits))
+        try StreamingFFT.pipeline(m, plan: p, style: style, &s)
+        if natural { try m.feed(ReorderBuffer(n: p.n, width: p.stages.last!.outWidth), "reorder", &s) }
+        let (ov, os, od) = m.streamPorts("out", width: p.outWidth, input: false)
+        let (y, overflow) = StreamingFFT.outputRounding(m, [s.data], valid: s.valid, guardBits: p.guardBits,
+                                                        outWidth: p.outWidth, saturate: p.canSaturate, rounding: p.rounding)
+        ov.assign(m.register("valid_q", next: s.valid, reset: 0))
+        os.assign(m.register("start_q", next: s.start, reset: 0))
+        od.re.assign(y[0].re)
+        od.im.assign(y[0].im)
+        m.output("out_overflow", overflow)
+    }
+
+    /// The butterfly and rotation stages of `plan` as instances, on `s`.
+    static func pipeline(_ m: ModuleBuilder, plan p: FFTPlan, style: MultiplierStyle, _ s: inout FFTStream) throws {
+        let top = StreamingFFT(plan: p, style: style, natural: false)
         for (k, st) in p.stages.enumerated() {
-            let bf = SDFStage(span: st.span, inWidth: st.inWidth)
-            try feed(bf, "bf\(k)", width: st.inWidth)
-            if let r = rotationBlock(st) {
-                try feed(r, "rot\(k)", width: st.butterflyWidth)
+            try m.feed(SDFStage(span: st.span, inWidth: st.inWidth), "bf\(k)", &s)
+            if let r = top.rotationBlock(st) {
+                try m.feed(r, "rot\(k)", &s)
             } else {
-                d = d.fitted(to: st.outWidth)    // the bound proves it
+                s.data = s.data.fitted(to: st.outWidth)    // the bound proves it
             }
         }
-        if natural { try feed(ReorderBuffer(n: p.n, width: p.stages.last!.outWidth), "reorder", width: p.stages.last!.outWidth) }
+    }
 
-        // Guard bits off; saturate only where the output may be too narrow.
-        let rnd = RotationStage.hdlRounding(p.rounding)
-        let wide = p.stages.last!.outWidth - p.guardBits + 1
-        let r = d.scaled(shift: p.guardBits, to: wide, rounding: rnd, overflow: .wrap)
-        let y: ComplexSignal
-        let overflow: Signal
-        if p.canSaturate {
-            let hi = (1 << (p.outWidth - 1)) - 1, lo = -(1 << (p.outWidth - 1))
-            let sat = (r.re > hi) | (r.re < lo) | (r.im > hi) | (r.im < lo)
-            y = ComplexSignal(r.re.cast(to: .sint(p.outWidth), overflow: .saturate), r.im.cast(to: .sint(p.outWidth), overflow: .saturate))
-            let sticky = m.register("overflow", .bool, reset: 0)
-            m.when(v & sat) { sticky.assign(1) }
-            overflow = sticky
-        } else {
-            y = r.fitted(to: p.outWidth)
-            overflow = m.literal(0, .bool)
+    /// Guard bits rounded off into registered outputs; saturation, with a
+    /// sticky flag, only where the output may be too narrow (latency 1).
+    static func outputRounding(_ m: ModuleBuilder, _ values: [ComplexSignal], valid: Signal, guardBits: Int, outWidth: Int,
+                               saturate: Bool, rounding: RoundingMode) -> ([ComplexSignal], Signal) {
+        let rnd = RotationStage.hdlRounding(rounding)
+        var outs: [ComplexSignal] = [], sat = m.literal(0, .bool)
+        for (i, d) in values.enumerated() {
+            let r = d.scaled(shift: guardBits, to: d.width - guardBits + 1, rounding: rnd, overflow: .wrap)
+            let y: ComplexSignal
+            if saturate {
+                let hi = (1 << (outWidth - 1)) - 1, lo = -(1 << (outWidth - 1))
+                sat = sat | (r.re > hi) | (r.re < lo) | (r.im > hi) | (r.im < lo)
+                y = ComplexSignal(r.re.cast(to: .sint(outWidth), overflow: .saturate), r.im.cast(to: .sint(outWidth), overflow: .saturate))
+            } else {
+                y = r.fitted(to: outWidth)
+            }
+            outs.append(y.register(m, i == 0 ? "y" : "y\(i)"))
         }
-        let (ov, os, od) = m.streamPorts("out", width: p.outWidth, input: false)
-        ov.assign(m.register("valid_q", next: v, reset: 0))
-        os.assign(m.register("start_q", next: s, reset: 0))
-        let q = y.register(m, "y")
-        od.re.assign(q.re)
-        od.im.assign(q.im)
-        m.output("out_overflow", overflow)
+        guard saturate else { return (outs, m.literal(0, .bool)) }
+        let sticky = m.register("overflow", .bool, reset: 0)
+        m.when(valid & sat) { sticky.assign(1) }
+        return (outs, sticky)
+    }
+}
+
+/// A stream between the blocks of an FFT: valid, frame start, data.
+struct FFTStream {
+    var valid: Signal
+    var start: Signal
+    var data: ComplexSignal
+}
+
+extension ModuleBuilder {
+    /// Instantiates a block with in_/out_ valid, start, re, im ports on `s`.
+    func feed(_ block: any Block, _ name: String, _ s: inout FFTStream) throws {
+        let i = try instance(block, name: name)
+        i.input("in_valid").assign(s.valid)
+        i.input("in_start").assign(s.start)
+        i.input("in_re").assign(s.data.re)
+        i.input("in_im").assign(s.data.im)
+        s = FFTStream(valid: i.output("out_valid"), start: i.output("out_start"),
+                      data: ComplexSignal(i.output("out_re"), i.output("out_im")))
     }
 }
