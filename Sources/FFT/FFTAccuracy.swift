@@ -63,11 +63,11 @@ extension FFTAccuracy {
     /// pairs, or (real inverse) spectra with real bins 0 and N/2.
     public static func uniformFrames(_ design: FFTDesign, amplitude: Double, count: Int, seed: UInt64) -> [FFTDesign.Frame] {
         let w = design.params.inWidth
-        let raw = uniformFrames(n: design.words + 1, width: w, amplitude: amplitude, count: count, seed: seed)
+        let raw = uniformFrames(n: design.frameWords + 1, width: w, amplitude: amplitude, count: count, seed: seed)
         return raw.map { f in
-            var words = Array(f[0..<design.words])
+            var words = Array(f[0..<design.frameWords])
             if design.isReal && design.params.direction == .inverse { words[0].im = 0 }
-            return FFTDesign.Frame(words: words, nyquist: f[design.words].re)
+            return FFTDesign.Frame(words: words, nyquist: f[design.frameWords].re)
         }
     }
 
@@ -82,7 +82,7 @@ extension FFTAccuracy {
             peak = max(peak, abs(Double(z.re)) / range, abs(Double(z.im)) / range)
         }
         switch design.core {
-        case .complex(let p, _):
+        case .complex(let p, _), .parallel(let p, _):
             let r = try measure(p, frames: frames.map(\.words))
             return r
         case .real(let p, _):

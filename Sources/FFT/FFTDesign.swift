@@ -8,9 +8,11 @@ public struct FFTDesign: Design {
     public enum Order: String, CaseIterable, Sendable { case natural, bitReversed = "bit-reversed" }
     public enum Direction: String, CaseIterable, Sendable { case forward, inverse }
     public enum Input: String, CaseIterable, Sendable { case complex, real }
+    public enum Architecture: String, CaseIterable, Sendable { case streaming, parallel }
 
     public struct Params: ParamSet {
         var n = 64, inWidth = 16, twiddleWidth = 20
+        var arch = Architecture.streaming
         var outWidth: Int? = nil
         var guardBits = 2
         var direction = Direction.forward
@@ -25,6 +27,7 @@ public struct FFTDesign: Design {
         init(_ edit: (inout Params) -> Void) { edit(&self) }
         public static var specs: [Param<Self>] { [
             .int("n", \.n, 1...4096, "points per frame, a power of two"),
+            .choice("arch", \.arch, "streaming: one sample per cycle (SDF pipeline); parallel: a whole frame per cycle (n <= 64)"),
             .int("in_width", \.inWidth, 2...24, "bits of each input part (signed integers)"),
             .int("tw_width", \.twiddleWidth, 1...24, "twiddle bits (signed, width-1 fraction bits, rounded half-even)"),
             .int("out_width", \.outWidth, 2...48, "bits of each output part (auto: what the scaling needs for every input in range)"),
@@ -55,6 +58,10 @@ public struct FFTDesign: Design {
         Params { $0.n = 32; $0.radix = .two; $0.inWidth = 12; $0.twiddleWidth = 16; $0.scaling = .given([1, 0, 1, 0, 2]) },
         Params { $0.n = 64; $0.outWidth = 16; $0.clip = true; $0.rounding = .halfUp },
         Params { $0.input = .real },
+        Params { $0.arch = .parallel; $0.n = 16 },
+        Params { $0.arch = .parallel; $0.n = 8; $0.inWidth = 12; $0.twiddleWidth = 16; $0.direction = .inverse; $0.mults = .four; $0.rounding = .truncate; $0.order = .bitReversed },
+        Params { $0.arch = .parallel; $0.n = 32; $0.inWidth = 8; $0.twiddleWidth = 12; $0.scaling = .shift; $0.rounding = .halfUp },
+        Params { $0.arch = .parallel; $0.n = 2; $0.inWidth = 8; $0.twiddleWidth = 8 },
         Params { $0.input = .real; $0.n = 4; $0.inWidth = 8; $0.twiddleWidth = 12; $0.rounding = .truncate; $0.mults = .four },
         Params { $0.input = .real; $0.direction = .inverse; $0.n = 16; $0.inWidth = 12; $0.twiddleWidth = 16; $0.scaling = .shift },
         Params { $0.input = .real; $0.direction = .inverse; $0.n = 128; $0.order = .bitReversed; $0.rounding = .halfUp },
@@ -66,6 +73,7 @@ public struct FFTDesign: Design {
     public enum Core {
         case complex(FFTPlan, StreamingFFT)
         case real(RealFFTPlan, RealFFT)
+        case parallel(FFTPlan, ParallelFFT)
     }
     public let core: Core
 
@@ -75,6 +83,17 @@ public struct FFTDesign: Design {
         }
         params = p
         let inverse = p.direction == .inverse
+        if p.arch == .parallel {
+            guard p.input == .complex else { throw UserError("parameter input=real is not offered with arch=parallel (use arch=streaming)") }
+            guard p.n <= ParallelFFT.largest else {
+                throw UserError("parameter n=\(p.n) is too large for arch=parallel (at most \(ParallelFFT.largest): every point is hardware; use arch=streaming)")
+            }
+            let plan = try FFTPlan(n: p.n, inWidth: p.inWidth, twiddleWidth: p.twiddleWidth, outWidth: p.outWidth,
+                                   guardBits: p.guardBits, radix: p.radix, inverse: inverse,
+                                   schedule: p.scaling, rounding: p.rounding, clip: p.clip, parallel: true)
+            core = .parallel(plan, ParallelFFT(plan: plan, style: p.mults, natural: p.order == .natural))
+            return
+        }
         switch p.input {
         case .complex:
             let plan = try FFTPlan(n: p.n, inWidth: p.inWidth, twiddleWidth: p.twiddleWidth, outWidth: p.outWidth,
@@ -93,21 +112,31 @@ public struct FFTDesign: Design {
     }
 
     /// The complex plan (nil in real mode).
-    public var plan: FFTPlan? { if case .complex(let p, _) = core { return p } else { return nil } }
+    public var plan: FFTPlan? {
+        switch core {
+        case .complex(let p, _), .parallel(let p, _): return p
+        case .real: return nil
+        }
+    }
     public var isReal: Bool { plan == nil }
+    public var isParallel: Bool { params.arch == .parallel }
     public var isRealForward: Bool { isReal && params.direction == .forward }
     /// Words (cycles) per frame: N, or N/2 in real mode.
-    public var words: Int { params.input == .real ? params.n / 2 : params.n }
+    public var words: Int { isParallel ? 1 : frameWords }
+    /// Complex words in a frame (N, or N/2 pairs of real samples).
+    public var frameWords: Int { params.input == .real ? params.n / 2 : params.n }
     public var latency: Int {
         switch core {
         case .complex(_, let f): return f.latency
         case .real(_, let f): return f.latency
+        case .parallel(_, let f): return f.latency
         }
     }
     public var outWidth: Int {
         switch core {
         case .complex(let p, _): return p.outWidth
         case .real(let p, _): return p.outWidth
+        case .parallel(let p, _): return p.outWidth
         }
     }
     /// Real multipliers of the architecture.
@@ -115,6 +144,7 @@ public struct FFTDesign: Design {
         switch core {
         case .complex(_, let f): return f.multipliers
         case .real(_, let f): return f.multipliers
+        case .parallel(_, let f): return f.constantMultipliers
         }
     }
 
@@ -122,9 +152,11 @@ public struct FFTDesign: Design {
         switch core {
         case .complex(_, let f): return f
         case .real(_, let f): return f
+        case .parallel(_, let f): return f
         }
     }
     public var ports: TestPorts {
+        if isParallel { return TestPorts(valid: "out_valid", data: ["out_re", "out_im", "out_overflow"], latency: latency) }
         let mirror = isRealForward ? ["out_mirror_re", "out_mirror_im"] : []
         return TestPorts(valid: "out_valid", data: ["out_start", "out_re", "out_im"] + mirror + ["out_overflow"], latency: latency)
     }
@@ -138,7 +170,7 @@ public struct FFTDesign: Design {
     /// the mirror in real forward mode) and whether each saturated.
     public func model(_ frame: [ComplexInt], nyquist: Int) throws -> (main: [ComplexInt], mirror: [ComplexInt], saturated: [Bool]) {
         switch core {
-        case .complex(let p, _):
+        case .complex(let p, _), .parallel(let p, _):
             let y = try FFTModel(p).transform(frame)
             return params.order == .natural ? (y.natural, [], y.naturalSaturated) : (y.bitReversed, [], y.saturated)
         case .real(let p, _):
@@ -158,6 +190,7 @@ public struct FFTDesign: Design {
         var out: [Transaction] = []
         var frame: [ComplexInt] = [], firstCycle = 0, nyquist = 0
         var sticky = false
+        if isParallel { return try expectedParallel(s) }
         let nyqColumn = s.ports.firstIndex(of: "in_nyq")
         for (c, row) in s.cycles.enumerated() where !row[0].isZero {
             if !row[1].isZero {
@@ -175,6 +208,25 @@ public struct FFTDesign: Design {
                 values.append(sticky ? .one : .zero)
                 out.append(Transaction(cycle: firstCycle + latency + i, values: values))
             }
+        }
+        return out
+    }
+
+    /// Parallel form: one frame per valid cycle, packed.
+    func expectedParallel(_ s: Stimulus) throws -> [Transaction] {
+        let n = params.n, w = params.inWidth, ow = outWidth
+        var out: [Transaction] = [], sticky = false
+        func unpack(_ v: BigValue) -> [Int] {
+            (0..<n).map { v.floorShiftRight($0 * w).modPow2(w).wrapped(width: w, signed: true).intValue ?? 0 }
+        }
+        func pack(_ xs: [Int]) -> BigValue {
+            xs.enumerated().reduce(BigValue.zero) { $0 + (BigValue($1.element).modPow2(ow) << ($1.offset * ow)) }
+        }
+        for (c, row) in s.cycles.enumerated() where !row[0].isZero {
+            let (re, im) = (unpack(row[1]), unpack(row[2]))
+            let y = try model((0..<n).map { ComplexInt(re[$0], im[$0]) }, nyquist: 0)
+            sticky = sticky || y.saturated.contains(true)
+            out.append(Transaction(cycle: c + latency, values: [pack(y.main.map(\.re)), pack(y.main.map(\.im)), sticky ? .one : .zero]))
         }
         return out
     }

@@ -75,6 +75,11 @@ public struct FFTModel: Sendable {
                         for _ in 0..<turns { v[q] = v[q].timesMinusJ }
                         v[q] = FixedMath.roundShift(v[q], st.shift, p.rounding)
                     }
+                case .table(let e) where p.parallel && e[q % e.count] % (n / 4) == 0:
+                    // A constant quarter turn is exact in the parallel form.
+                    let k = (e[q % e.count] / (n / 4)) % 4
+                    for _ in 0..<(p.inverse ? (4 - k) % 4 : k) { v[q] = v[q].timesMinusJ }
+                    v[q] = FixedMath.roundShift(v[q], st.shift, p.rounding)
                 case .table(let e):
                     v[q] = FixedMath.multiply(v[q], p.twiddles.value(e[q % e.count]), shift: tw - 1 + st.shift, p.rounding)
                 }

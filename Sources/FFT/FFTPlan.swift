@@ -98,6 +98,9 @@ public struct FFTPlan: Hashable, Sendable {
     public let outWidth: Int
     /// Whether the output can saturate (an output narrower than the bound, allowed by clip).
     public let canSaturate: Bool
+    /// The fully parallel form: every position's twiddle is a constant, so
+    /// quarter turns (including W = 1) are exact there, not ROM words.
+    public let parallel: Bool
     /// The bound on |component| and |value| of the last stage's output, in
     /// working units (what a following stage starts from).
     public let componentBound: Double, magnitudeBound: Double
@@ -113,7 +116,7 @@ public struct FFTPlan: Hashable, Sendable {
     /// `outWidth` nil: the width the bound needs. `clip`: a narrower output
     /// is allowed and saturates (with the sticky overflow flag).
     public init(n: Int, inWidth: Int, twiddleWidth: Int, outWidth: Int?, guardBits: Int, radix: Radix,
-                inverse: Bool, schedule: ScalingSchedule, rounding: RoundingMode, clip: Bool,
+                inverse: Bool, schedule: ScalingSchedule, rounding: RoundingMode, clip: Bool, parallel: Bool = false,
                 names: (n: String, out: String) = ("n", "out_width")) throws {
         guard n >= 2, n & (n - 1) == 0 else {
             throw UserError("parameter \(names.n)=\(n) must be a power of two, at least 2")
@@ -124,6 +127,7 @@ public struct FFTPlan: Hashable, Sendable {
         self.inWidth = inWidth
         self.guardBits = guardBits
         self.rounding = rounding
+        self.parallel = parallel
         twiddles = TwiddleTable(n: n, width: twiddleWidth, inverse: inverse)
         let shifts = try schedule.shifts(s)
         let rotations = FFTPlan.rotations(n: n, stages: s, radix: radix)
@@ -139,7 +143,7 @@ public struct FFTPlan: Hashable, Sendable {
             let bf = width + 1
             var rounds = shifts[i] > 0
             if case .table(let e) = rotations[i] {
-                mag *= twiddles.largestMagnitude(e)
+                mag *= parallel ? max(1, twiddles.largestMagnitude(e)) : twiddles.largestMagnitude(e)
                 c = mag
                 rounds = true
             }

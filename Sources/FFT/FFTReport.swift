@@ -18,10 +18,10 @@ public struct FFTReport: DesignReport {
     public func run(_ context: ReportContext) throws -> ReportSection {
         let d = design, par = d.params
         var rows: [ReportRow] = []
-        let kind = d.isReal ? "real-input N=\(par.n) (an N/2-point complex core and the split, 2 samples/cycle)" : "complex N=\(par.n), 1 sample/cycle"
-        rows.append(ReportRow("architecture", "streaming SDF radix-\(par.radix == .twoSquared ? "2²" : "2"), \(kind), \(par.order.rawValue) order, \(par.direction.rawValue)"))
+        let kind = d.isParallel ? "complex N=\(par.n), a whole frame per cycle (fully parallel, constant twiddles)" : d.isReal ? "real-input N=\(par.n) (an N/2-point complex core and the split, 2 samples/cycle)" : "complex N=\(par.n), 1 sample/cycle"
+        rows.append(ReportRow("architecture", "\(d.isParallel ? "parallel" : "streaming SDF"), radix-\(par.radix == .twoSquared ? "2²" : "2"), \(kind), \(par.order.rawValue) order, \(par.direction.rawValue)"))
         switch d.core {
-        case .complex(let p, _):
+        case .complex(let p, _), .parallel(let p, _):
             rows.append(ReportRow("widths", "input \(p.inWidth), twiddle \(p.twiddles.width), guard \(p.guardBits), stages \(p.stages.map { String($0.outWidth) }.joined(separator: ",")), output \(p.outWidth) (bound needs \(p.neededOutWidth))"))
             rows.append(ReportRow("scale", "out = \(p.inverse ? "N·IDFT" : "DFT")(x) · 2^-\(p.totalShift) (scaling=\(par.scaling), shifts \(p.stages.map { String($0.shift) }.joined(separator: ",")))"))
         case .real(let p, _):
@@ -31,8 +31,10 @@ public struct FFTReport: DesignReport {
 
         // Multipliers: the architecture's count, the IR's, and the other forms'.
         let arch = d.multipliers
-        let inIR = IRSummary(context.ir).multipliers
-        rows.append(ReportRow("real multipliers (IR)", "\(inIR)", bound: "= \(arch) (architecture)", pass: inIR == arch))
+        let summary = IRSummary(context.ir)
+        let inIR = d.isParallel ? summary.constantMultipliers : summary.multipliers
+        rows.append(ReportRow(d.isParallel ? "multipliers by a constant (IR)" : "real multipliers (IR)", "\(inIR)",
+                              bound: "= \(arch) (architecture)", pass: inIR == arch))
         let style = par.mults.count
         func complexCount(_ r: Radix) throws -> Int {
             try FFTPlan(n: par.n, inWidth: par.inWidth, twiddleWidth: par.twiddleWidth, outWidth: nil, guardBits: par.guardBits, radix: r,
@@ -97,7 +99,11 @@ public struct FFTReport: DesignReport {
             saturated += r.saturated
             peak = max(peak, r.peak)
         }
-        let clips = d.isReal ? { if case .real(let p, _) = d.core { return p.canSaturate } else { return false } }() : d.plan!.canSaturate
+        let clips: Bool
+        switch d.core {
+        case .complex(let p, _), .parallel(let p, _): clips = p.canSaturate
+        case .real(let p, _): clips = p.canSaturate
+        }
         rows.append(ReportRow("SQNR at 0.01 / 0.1 / 0.5 / 1.0 FS", [0, 3, 6, 10].map { String(format: "%.1f", points[$0].1) }.joined(separator: " / ") + " dB"))
         let clipNote = clips ? " (out_width below the bound, clip=yes)" : ""
         rows.append(ReportRow("saturated outputs, 0.01 ... 1.0 FS", "\(saturated) (largest output \(String(format: "%.3f", peak)) of range)\(clipNote)",

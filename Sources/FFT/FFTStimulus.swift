@@ -51,7 +51,7 @@ extension FFTDesign {
         return (0..<count).map { _ in
             let shrink = rng.next() % 4 == 0 ? Int(rng.next() % UInt64(w - 1)) : 0
             func part() -> Int { (Int(truncatingIfNeeded: rng.next()) >> (64 - w)) >> shrink }
-            return Frame(words: (0..<words).map { _ in ComplexInt(part(), part()) }, nyquist: part())
+            return Frame(words: (0..<frameWords).map { _ in ComplexInt(part(), part()) }, nyquist: part())
         }
     }
 
@@ -61,6 +61,7 @@ extension FFTDesign {
 
     /// Frames mostly back to back, some (with `gaps`) after 1...N idle cycles.
     public func stimulus(frames: [Frame], seed: UInt64, gaps: Bool = true) -> Stimulus {
+        if isParallel { return parallelStimulus(frames: frames, seed: seed, gaps: gaps) }
         let nyq = isReal && params.direction == .inverse
         var s = Stimulus(ports: ["in_valid", "in_start", "in_re", "in_im"] + (nyq ? ["in_nyq"] : []))
         var rng = SplitMix64(seed: seed ^ 0x5EED)
@@ -78,6 +79,24 @@ extension FFTDesign {
                 if nyq { row["in_nyq"] = bits(i == 0 ? f.nyquist : Int(rng.next() % 5) - 2) }
                 s.add(row)
             }
+        }
+        for _ in 0..<latency + 2 { s.add(["in_valid": 0]) }
+        return s
+    }
+
+    /// One frame per valid cycle, packed; idle cycles between some.
+    func parallelStimulus(frames: [Frame], seed: UInt64, gaps: Bool) -> Stimulus {
+        var s = Stimulus(ports: ["in_valid", "in_re", "in_im"])
+        var rng = SplitMix64(seed: seed ^ 0x5EED)
+        let w = params.inWidth
+        func pack(_ xs: [Int]) -> BigValue {
+            xs.enumerated().reduce(BigValue.zero) { $0 + (BigValue($1.element).modPow2(w) << ($1.offset * w)) }
+        }
+        for f in frames {
+            if gaps && rng.next() % 4 == 0 {
+                s.add(["in_valid": 0, "in_re": rng.bits(params.n * w), "in_im": 0])
+            }
+            s.add(["in_valid": 1, "in_re": pack(f.words.map(\.re)), "in_im": pack(f.words.map(\.im))])
         }
         for _ in 0..<latency + 2 { s.add(["in_valid": 0]) }
         return s

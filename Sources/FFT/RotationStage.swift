@@ -128,7 +128,7 @@ public struct RotationStage: Block {
         let odd1 = m.register("odd_1", next: k.bit(0))
         let va = m.register("valid_1", next: valid, reset: 0), sa = m.register("start_1", next: start, reset: 0)
         // Stage 2: r·u, r·v by shifts and adds; the quarter turn waits.
-        let ru = m.register("ru", next: shiftAddProduct(m, u1, r)), rv = m.register("rv", next: shiftAddProduct(m, v1, r))
+        let ru = m.register("ru", next: RotationStage.shiftAddProduct(m, u1, r)), rv = m.register("rv", next: RotationStage.shiftAddProduct(m, v1, r))
         let q2 = q1.register(m, "q_2"), odd2 = m.register("odd_2", next: odd1)
         let vb = m.register("valid_2", next: va, reset: 0), sb = m.register("start_2", next: sa, reset: 0)
         // Stage 3: round either into the output.
@@ -141,7 +141,7 @@ public struct RotationStage: Block {
 
     /// x·c for a constant c > 0 as a sum of shifted copies of x with signs
     /// (canonical signed digits: at most one nonzero digit in two), exact.
-    func shiftAddProduct(_ m: ModuleBuilder, _ x: Signal, _ c: Int) -> Signal {
+    static func shiftAddProduct(_ m: ModuleBuilder, _ x: Signal, _ c: Int) -> Signal {
         var digits: [(Int, Int)] = []      // (shift, ±1)
         var v = c, i = 0
         while v != 0 {
