@@ -62,7 +62,7 @@ import Verilog
     }
 
     @Test(arguments: [
-        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf, wallace, vibnn)"),
+        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf, wallace, vibnn, fft)"),
         (["emit", "--design", "lfsr", "--param", "seed=0"], "LFSR seed 0 is not allowed: an all-zero state never leaves zero"),
         (["emit", "--design", "lfsr", "--param", "degree=4", "--param", "seed=16"], "LFSR seed 16 does not fit 4 bits"),
         (["emit", "--design", "taus", "--param", "kind=taus99"], "parameter kind=taus99 is not allowed: expected taus88|taus113"),
@@ -96,6 +96,17 @@ import Verilog
         (["verify", "--design", "fifo", "--engine", "swift", "--param", "depth=3"], "must be a power of two"),
         (["verify", "--design", "pe", "--vectors", "10", "--trace", "/proc/nope/x.vcd"], "cannot write the trace file /proc/nope/x.vcd"),
         (["verify", "--design", "pe", "--engine", "swift", "--trace", "/proc/nope/x.vcd"], "cannot write the trace file"),
+        (["emit", "--design", "fft", "--param", "n=48"], "parameter n=48 must be a power of two, at least 2"),
+        (["emit", "--design", "fft", "--param", "n=1"], "parameter n=1 must be a power of two, at least 2"),
+        (["emit", "--design", "fft", "--param", "n=2", "--param", "input=real"], "parameter n=2 must be a power of two, at least 4, for real input"),
+        (["emit", "--design", "fft", "--param", "tw_width=1"], "parameter tw_width=1 is too narrow"),
+        (["emit", "--design", "fft", "--param", "out_width=20"], "parameter out_width=20 is too narrow for scaling=grow: the output needs 23 bits"),
+        (["emit", "--design", "fft", "--param", "n=16", "--param", "scaling=shift", "--param", "out_width=16"], "parameter out_width=16 is too narrow for scaling=shift: the output needs 17 bits"),
+        (["emit", "--design", "fft", "--param", "scaling=1,1"], "parameter scaling=1,1 gives 2 shifts; this FFT has 6 stages"),
+        (["emit", "--design", "fft", "--param", "scaling=halve"], "parameter scaling=halve is not allowed: expected grow|shift|s1,s2,..."),
+        (["emit", "--design", "fft", "--param", "arch=parallel", "--param", "n=128"], "parameter n=128 is too large for arch=parallel"),
+        (["verify", "--design", "fft", "--param", "input=real", "--param", "order=bit-reversed"], "parameter order=bit-reversed is not offered with input=real dir=forward"),
+        (["report", "--design", "fft", "--synth", "altera"], "--synth: unknown target 'altera'"),
     ])
     func badInputIsOneLineAndExitTwo(args: [String], message: String) throws {
         let (status, stderr) = try hwgen(args)
