@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak
+.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft
 
 all: build
 
@@ -89,6 +89,22 @@ soak: deps
 	  done; \
 	done
 	.build/release/hwgen verify --design vibnn --vectors 300
+	$(MAKE) soak-fft
+
+# The FFT acceptance matrix in Verilator, 10^4 random frames per
+# configuration after the directed ones: N x width x twiddle width (data,
+# data + 4) x direction x complex/real x rounding (486 configurations), and
+# the parallel form for N <= 64. Hours, not minutes: outside CI.
+soak-fft: deps
+	swift build -c release --product hwgen
+	@for n in 2 4 8 16 64 256 1024; do for w in 8 12 16; do for tw in $$w $$((w + 4)); do \
+	  for dir in forward inverse; do for input in complex real; do for r in truncate half-up convergent; do \
+	    if [ $$input = real ] && [ $$n = 2 ]; then continue; fi; \
+	    p="--param n=$$n --param in_width=$$w --param tw_width=$$tw --param dir=$$dir --param input=$$input --param rounding=$$r"; \
+	    echo "soak fft $$p"; .build/release/hwgen verify --design fft $$p --vectors 10000 2>/dev/null | tail -n 1; \
+	    if [ $$input = complex ] && [ $$n -le 64 ]; then \
+	      .build/release/hwgen verify --design fft $$p --param arch=parallel --vectors 10000 2>/dev/null | tail -n 1; fi; \
+	  done; done; done; done; done; done
 
 # One design's report: make report DESIGN=wallace [PARAMS="log2n=8"]
 report: build

@@ -46,7 +46,7 @@ public struct FFTDesign: Design {
     }
 
     public static let name = "fft"
-    public static let summary = "streaming radix-2² SDF FFT/IFFT, 1 sample/cycle, bit-exact model, no-overflow widths"
+    public static let summary = "FFT/IFFT: streaming radix-2² SDF at 1 sample/cycle, real-input, or fully parallel; bit-exact model, no-overflow widths"
     public static let unit = "frame"
     public static let synthTargets = ["xilinx"]
     public static var testSets: [Params] { [

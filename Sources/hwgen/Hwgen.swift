@@ -167,7 +167,10 @@ struct Report: ParsableCommand {
         cross-lane correlation, two-level check; histogram SVG); for vibnn the
         schedule against cycles/image measured back to back, images/s beside
         the paper, and with net=digits the accuracy of the bit-exact model
-        against the float Monte-Carlo network.
+        against the float Monte-Carlo network; for fft the plan, multipliers
+        (architecture vs IR), SQNR against float64 over N, the round trip,
+        an amplitude sweep to full scale (SVG), latency and frame rate
+        measured, and Yosys resources (--synth).
         Rows with a bound print PASS or FAIL; exits 1 if any fails.
         Examples:
           hwgen report --design pe
