@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "hwgen-fuzz", dependencies: [
             "Fuzz", "Engines", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "Verilog", "Arithmetic", "Sim", "Engines"]),
+        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "Verilog", "Arithmetic", "Sim", "Engines", "Harness", "FFT"]),
         // One test target per layer or family; `TestSupport` helpers live in
         // EngineTests (the cross-engine checks of every catalogued design).
         .testTarget(name: "HDLTests", dependencies: ["HDL", "Verilog", "Sim"]),
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "ArithmeticTests", dependencies: ["HDL", "Harness", "Engines", "Arithmetic"]),
         .testTarget(name: "BlocksTests", dependencies: ["HDL", "Harness", "Engines", "Blocks"]),
         .testTarget(name: "RandomTests", dependencies: ["HDL", "Sim", "Harness", "Analysis", "Engines", "Random"]),
-        .testTarget(name: "FFTTests", dependencies: ["HDL", "Sim", "Harness", "Engines", "FFT"]),
+        .testTarget(name: "FFTTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "FFT"]),
         .testTarget(name: "NNTests", dependencies: ["HDL", "Sim", "Harness", "Engines", "Random", "NN"]),
     ]
 )

@@ -72,3 +72,18 @@ extension ModuleBuilder {
         return pos
     }
 }
+
+extension ComplexSignal {
+    /// The exact product self·w with 4 real multipliers, or 3 (Gauss; the
+    /// sums of w's parts are built here — a ROM can store them instead).
+    public func times(_ w: ComplexSignal, style: MultiplierStyle) -> ComplexSignal {
+        let (a, b, c, d) = (re, im, w.re, w.im)
+        switch style {
+        case .four:
+            return ComplexSignal(a * c - b * d, a * d + b * c)
+        case .three:
+            let k1 = (a + b) * c, k2 = a * (d - c), k3 = b * (c + d)
+            return ComplexSignal(k1 - k3, k1 + k2)
+        }
+    }
+}

@@ -6,6 +6,8 @@ import Foundation
 import HDL
 import Arithmetic
 import Verilog
+import FFT
+import Engines
 
 /// N PEs inlined into one module (no hierarchy), each with its own ports.
 struct FlatPEArray: Block {
@@ -48,3 +50,16 @@ for n in sizes {
 }
 }
 try simulationBench(sizes: simOnly ? sizes : [1, 16, 256, 1024])
+
+// The streaming FFT (issue target: >= 3 M cycles/s in Verilator at N = 64).
+print("")
+print("Streaming FFT (16-bit input, 20-bit twiddles), random inputs every cycle")
+print("N        swift cycles/s  verilator build s  verilator cycles/s")
+for n in [16, 64, 1024] {
+    let p = try FFTDesign.Params.parse(["n=\(n)"], design: "fft")
+    let ir = try Elaborator.elaborate(try FFTDesign(p).top)
+    let (_, swiftRate, _) = try SimulationSpeed.swift(ir, cycles: 200_000)
+    if let (build, rate) = try SimulationSpeed.verilator(ir, cycles: 5_000_000) {
+        print(String(format: "%-8d %-15.0f %-18.1f %.0f", n, swiftRate, build, rate))
+    }
+}
