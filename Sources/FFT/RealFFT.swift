@@ -22,7 +22,7 @@ public struct RealFFT: Block {
 
     public var moduleName: String {
         let p = plan
-        let h = ContentHash.short("\(p.core.stages)", "\(p.rounding)", "\(p.twiddles.width)", "\(p.splitShift)", digits: 6)
+        let h = ContentHash.short("\(p.core.stages)", "\(p.rounding)", "\(p.twiddles.width)", "\(p.splitShift)", "\(p.guardBits)", "\(p.splitOutWidth)", "\(p.canSaturate)", digits: 6)
         return "fft_real_n\(p.n)_w\(p.inWidth)_\(p.outWidth)\(p.inverse ? "_inv" : "")\(natural ? "_nat" : "_rev")_m\(style.rawValue)_\(h)"
     }
 

@@ -36,16 +36,17 @@ public struct RotationStage: Block {
 
     public var moduleName: String {
         let r = rounding.rawValue.filter { $0 != "-" }
-        let base = "w\(inWidth)_\(outWidth)_s\(shift)_\(r)\(twiddles.inverse ? "_inv" : "")"
+        // Every field of the block is in the name: equal names must mean equal blocks.
+        let base = "n\(n)_t\(twiddles.width)_m\(style.rawValue)_w\(inWidth)_\(outWidth)_s\(shift)_\(r)\(twiddles.inverse ? "_inv" : "")"
         switch rotation {
         case .none: return "fft_scale_\(base)"
         case .quarterTurn(let m): return "fft_quarter_turn_b\(m)_\(base)"
         case .table(let e):
             let h = ContentHash.short(e.map(String.init).joined(separator: ","), digits: 6)
-            return "fft_twiddle_n\(n)_p\(e.count)_t\(twiddles.width)_m\(style.rawValue)_\(base)_\(h)"
+            return "fft_twiddle_p\(e.count)_\(base)_\(h)"
         case .eighths(let e):
             let h = ContentHash.short(e.map(String.init).joined(separator: ","), digits: 6)
-            return "fft_eighths_n\(n)_p\(e.count)_t\(twiddles.width)_\(base)_\(h)"
+            return "fft_eighths_p\(e.count)_\(base)_\(h)"
         }
     }
 

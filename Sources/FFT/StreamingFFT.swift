@@ -24,7 +24,7 @@ public struct StreamingFFT: Block {
 
     public var moduleName: String {
         let p = plan
-        let h = ContentHash.short("\(p.stages)", "\(p.rounding)", "\(p.twiddles.width)", digits: 6)
+        let h = ContentHash.short("\(p.stages)", "\(p.rounding)", "\(p.twiddles.width)", "\(p.guardBits)", "\(p.canSaturate)", digits: 6)
         return "fft_stream_n\(p.n)_w\(p.inWidth)_\(p.outWidth)\(p.inverse ? "_inv" : "")\(natural ? "_nat" : "_rev")_m\(style.rawValue)_\(h)"
     }
 

@@ -34,3 +34,38 @@ import Verilog
         #expect(muls == d.multipliers, "\(params.summary): \(muls) \\$mul cells, architecture \(d.multipliers)")
     }
 }
+
+/// Several FFTs in one design elaborate side by side (their shared stage
+/// blocks agree on every name) and lint clean together.
+struct ManyFFTs: Block {
+    var moduleName: String { "many_ffts" }
+    func build(_ m: ModuleBuilder) throws {
+        let valid = m.input("in_valid", .bool), start = m.input("in_start", .bool)
+        let re = m.input("in_re", .sint(16)), im = m.input("in_im", .sint(16))
+        var outs: [Signal] = []
+        let sets = try [
+            FFTDesign.Params.parse([], design: "fft"), FFTDesign.Params.parse(["n=16"], design: "fft"),
+            FFTDesign.Params.parse(["dir=inverse"], design: "fft"), FFTDesign.Params.parse(["mults=4"], design: "fft"),
+            FFTDesign.Params.parse(["input=real"], design: "fft"),
+        ]
+        for (i, params) in sets.enumerated() {
+            let d = try FFTDesign(params)
+            let inst = try m.instance(d.top, name: "fft\(i)")
+            inst.input("in_valid").assign(valid)
+            inst.input("in_start").assign(start)
+            inst.input("in_re").assign(re)
+            inst.input("in_im").assign(im)
+            outs.append(inst.output("out_re").xorReduce ^ inst.output("out_im").xorReduce ^ inst.output("out_valid") ^ inst.output("out_start") ^ inst.output("out_overflow"))
+            if d.isRealForward { outs.append(inst.output("out_mirror_re").xorReduce ^ inst.output("out_mirror_im").xorReduce) }
+        }
+        m.output("out", m.cat(outs))
+    }
+}
+
+@Suite struct FFTHierarchyTests {
+    @Test func severalFFTsInOneDesign() throws {
+        let ir = try Elaborator.elaborate(ManyFFTs())
+        let e = VerilogEmitter.emission(for: ir)
+        #expect(try Lint.check(e.all, top: e.top) == [])
+    }
+}
