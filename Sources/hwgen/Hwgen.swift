@@ -18,6 +18,7 @@ struct Hwgen: ParsableCommand {
           hwgen verify --design pe --vectors 100000 --seed 7
           hwgen verify --design requant --param overflow=wrap --trace requant.vcd
           hwgen report --design wallace --svg-dir plots
+          hwgen emit --design fft --param n=1024 --param scaling=shift
         """,
         subcommands: [List.self, Emit.self, Verify.self, Report.self])
 }
@@ -104,6 +105,7 @@ struct Verify: ParsableCommand {
           hwgen verify --design pe
           hwgen verify --design pe --engine swift --vectors 10000
           hwgen verify --design pe --param guard=2 --seed 3 --vectors 5000 --trace pe.vcd
+          hwgen verify --design fft --param n=256 --param input=real --vectors 200
         """)
 
     @OptionGroup var options: DesignOptions
@@ -111,7 +113,7 @@ struct Verify: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the random vectors.", transform: parseSeed)
     var seed: UInt64 = 1
 
-    @Option(parsing: .unconditional, help: "Random transactions, directed ones added, in the design's unit (vibnn: images; the rest: vectors). Default: the design's (100000 vectors; vibnn 20-100 images by size), a quarter of it in the swift engine.")
+    @Option(parsing: .unconditional, help: "Random transactions, directed ones added, in the design's unit (vibnn: images; fft: frames; the rest: vectors). Default: the design's (100000 vectors; vibnn 20-100 images by size), a quarter of it in the swift engine.")
     var vectors: Int?
 
     @Option(help: "Write a VCD waveform of the run to this file.")
