@@ -45,10 +45,13 @@ public struct LinePlot {
         s += "<text x=\"\(Int(left))\" y=\"20\">\(title)</text>\n"
         s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", left, h - bottom, w - right, h - bottom)
         s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", left, top, left, h - bottom)
-        // Ticks: decades on a log axis, five steps on a linear one.
+        // Ticks: decades on a log axis; on a linear one multiples of a
+        // round step (1, 2 or 5 times a power of ten), about five of them.
         func ticks(_ a: Double, _ b: Double, _ isLog: Bool) -> [Double] {
             if isLog { return (Int(a.rounded(.up))...max(Int(a.rounded(.up)), Int(b.rounded(.down)))).map { pow(10, Double($0)) } }
-            return (0...5).map { a + (b - a) * Double($0) / 5 }
+            let raw = (b - a) / 5, decade = pow(10, floor(log10(raw)))
+            let step = [1.0, 2, 5, 10].first { $0 * decade >= raw }! * decade
+            return stride(from: (a / step).rounded(.up) * step, through: b, by: step).map { $0 }
         }
         for t in ticks(x0, x1, logX) {
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", px(t), h - bottom + 16, LinePlot.label(t))
