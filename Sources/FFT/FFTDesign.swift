@@ -2,8 +2,9 @@ import Foundation
 import Harness
 import HDL
 
-/// `fft`: the streaming FFT/IFFT against its bit-exact model, every bin of
-/// every frame compared on its cycle.
+/// `fft`: the streaming FFT/IFFT (complex or real input) or the fully
+/// parallel one against its bit-exact model, every bin of every frame
+/// compared on its cycle.
 public struct FFTDesign: Design {
     public enum Order: String, CaseIterable, Sendable { case natural, bitReversed = "bit-reversed" }
     public enum Direction: String, CaseIterable, Sendable { case forward, inverse }
@@ -40,7 +41,7 @@ public struct FFTDesign: Design {
             .choice("rounding", \.rounding, "how every stage and the output drop bits (convergent: half-even)"),
             .choice("order", \.order, "output bin order (natural: through a reorder buffer)"),
             .choice("mults", \.mults, "real multipliers per complex multiplier"),
-            .choice("radix", \.radix, "SDF decomposition: 22 (radix-2², log4(N)-1 complex multipliers) or 2 (log2(N)-2)"),
+            .choice("radix", \.radix, "SDF decomposition: 22 (radix-2², log4(N)-1 complex multipliers) or 2 (one per stage down to N=16)"),
             .flag("clip", \.clip, "allow an out_width narrower than the bound: saturate, with the sticky out_overflow"),
         ] }
     }
