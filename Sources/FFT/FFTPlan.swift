@@ -44,8 +44,10 @@ public enum ScalingSchedule: Hashable, Sendable, CustomStringConvertible {
 
 /// Radix-2 or radix-2² decomposition of the streaming pipeline. Both are
 /// log2 N radix-2 butterfly stages; radix-2² moves the twiddles so that
-/// every other stage needs only a -j rotation (no multiplier), halving the
-/// complex multipliers: log4(N) - 1 instead of log2(N) - 2.
+/// every other stage needs only a -j rotation (no multiplier), about
+/// halving the complex multipliers: log4(N) - 1 instead of log2(N) - 3
+/// (radix-2 needs one per stage down to N = 16; the 8-point stage's
+/// twiddles are multiples of 45°, done by shifts and adds).
 public enum Radix: String, CaseIterable, Sendable {
     case two = "2"
     case twoSquared = "22"
