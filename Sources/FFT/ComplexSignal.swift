@@ -87,3 +87,34 @@ extension ComplexSignal {
         }
     }
 }
+
+extension ModuleBuilder {
+    /// x times the twiddle `words[addr]` read from ROMs, in two register
+    /// stages: the ROM words beside x (stage 1), the real products
+    /// (stage 2). Returns the exact product read with t - 1 fraction bits,
+    /// from the stage-2 registers. With 3 multipliers the ROMs hold c,
+    /// d - c and c + d, so the twiddle side needs no adders.
+    func romTwiddleProduct(_ x: ComplexSignal, words: [Twiddle], width t: Int, addr: Signal,
+                           style: MultiplierStyle) -> ComplexSignal {
+        func table(_ name: String, _ bits: Int, _ value: (Twiddle) -> Int) -> Signal {
+            rom(name, .sint(bits), contents: words.map { BigValue(value($0)) }).kind("twiddle ROM").read(addr: addr)
+        }
+        let c = table("tw_c", t) { $0.c }
+        let x1 = x.register(self, "x_1")
+        let re: Signal, im: Signal
+        switch style {
+        case .four:
+            let d = table("tw_d", t) { $0.d }
+            let ac = register("ac", next: x1.re * c), bd = register("bd", next: x1.im * d)
+            let ad = register("ad", next: x1.re * d), bc = register("bc", next: x1.im * c)
+            (re, im) = (ac - bd, ad + bc)
+        case .three:
+            let dmc = table("tw_dmc", t + 1) { $0.d - $0.c }, cpd = table("tw_cpd", t + 1) { $0.c + $0.d }
+            let ab = register("ab_1", next: x.re + x.im)
+            let k1 = register("k1", next: ab * c), k2 = register("k2", next: x1.re * dmc)
+            let k3 = register("k3", next: x1.im * cpd)
+            (re, im) = (k1 - k3, k1 + k2)
+        }
+        return ComplexSignal(re.asFixed(signed: true, fraction: t - 1), im.asFixed(signed: true, fraction: t - 1))
+    }
+}

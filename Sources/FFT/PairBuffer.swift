@@ -28,13 +28,10 @@ public struct PairBuffer: Block {
         let bits = m.trailingZeroBitCount
         b.describe("frame of \(m) words read back as pairs (k, M-k), two banks, \(bitReversed ? "bit-reversed" : "natural") writes, latency \(latency)")
         let (valid, start, x) = b.streamPorts("in", width: width, input: true)
-        let pos = b.framePosition("pos", valid: valid, start: start, bits: bits)
-        let mem = b.memory("banks", .uint(2 * width), depth: 2 * m).kind("FFT pair RAM")
-        let wbank = b.register("wbank", .bool, reset: 0)
-        let addr = bitReversed ? b.cat((0..<bits).map { pos.bit($0) }) : pos
-        let last = valid & (pos == m - 1)
-        mem.write(addr: b.cat(wbank, addr), data: b.cat(x.re, x.im), enable: valid)
-        b.when(last) { wbank.assign(!wbank) }
+        let banks = b.frameBanks(m, width: width, kind: "FFT pair RAM", valid: valid, start: start, data: x) { pos in
+            bitReversed ? b.cat((0..<bits).map { pos.bit($0) }) : pos
+        }
+        let (mem, wbank, rbank, reading, k) = (banks.mem, banks.wbank, banks.rbank, banks.reading, banks.k)
         var nyq: [Signal] = []
         if nyquist {
             let input = b.input("in_nyq", .sint(width))
@@ -43,18 +40,6 @@ public struct PairBuffer: Block {
                 b.when(valid & start & (wbank == i)) { r.assign(input) }
                 return r
             }
-        }
-
-        let reading = b.register("reading", .bool, reset: 0)
-        let rbank = b.register("rbank", .bool, reset: 0)
-        let k = b.register("k", .uint(bits), reset: 0)
-        b.when(last) {
-            reading.assign(1)
-            rbank.assign(wbank)
-            k.assign(0)
-        }.elseWhen(reading) {
-            k.assign(k &+ 1)
-            b.when(k == m - 1) { reading.assign(0) }
         }
         let zero = b.literal(0, .uint(bits))
         let first = mem.read(addr: b.cat(rbank, k)), second = mem.read(addr: b.cat(rbank, zero &- k))

@@ -23,32 +23,52 @@ public struct ReorderBuffer: Block {
         let bits = n.trailingZeroBitCount
         m.describe("bit-reversed to natural order, \(n) points, two banks of \(n) x \(2 * width) bits, latency \(latency)")
         let (valid, start, x) = m.streamPorts("in", width: width, input: true)
-        let pos = m.framePosition("pos", valid: valid, start: start, bits: bits)
-        let mem = m.memory("banks", .uint(2 * width), depth: 2 * n).kind("FFT reorder RAM")
-
-        let wbank = m.register("wbank", .bool, reset: 0)
-        let reversed = m.cat((0..<bits).map { pos.bit($0) })   // bit 0 becomes the top bit
-        let last = valid & (pos == n - 1)
-        mem.write(addr: m.cat(wbank, reversed), data: m.cat(x.re, x.im), enable: valid)
-        m.when(last) { wbank.assign(!wbank) }
-
-        // The reader: N cycles per frame, from the bank just completed.
-        let reading = m.register("reading", .bool, reset: 0)
-        let rbank = m.register("rbank", .bool, reset: 0)
-        let raddr = m.register("raddr", .uint(bits), reset: 0)
-        m.when(last) {
-            reading.assign(1)
-            rbank.assign(wbank)
-            raddr.assign(0)
-        }.elseWhen(reading) {
-            raddr.assign(raddr &+ 1)
-            m.when(raddr == n - 1) { reading.assign(0) }
+        let banks = m.frameBanks(n, width: width, kind: "FFT reorder RAM", valid: valid, start: start, data: x) { pos in
+            m.cat((0..<bits).map { pos.bit($0) })   // bit 0 becomes the top bit
         }
-        let word = mem.read(addr: m.cat(rbank, raddr))
+        let word = banks.mem.read(addr: m.cat(banks.rbank, banks.k))
         let (ov, os, od) = m.streamPorts("out", width: width, input: false)
-        ov.assign(m.register("valid_q", next: reading, reset: 0))
-        os.assign(m.register("start_q", next: reading & (raddr == 0), reset: 0))
+        ov.assign(m.register("valid_q", next: banks.reading, reset: 0))
+        os.assign(m.register("start_q", next: banks.reading & (banks.k == 0), reset: 0))
         od.re.assign(word.bits(2 * width - 1, width).asSInt)
         od.im.assign(word.bits(width - 1, 0).asSInt)
+    }
+}
+
+/// Two banks of a frame's words: `FrameBanks` of `ModuleBuilder.frameBanks`.
+struct FrameBanks {
+    let mem: MemoryHandle
+    /// The bank being written, the one being read, whether a read is on,
+    /// the word index being read.
+    let wbank: Signal, rbank: Signal, reading: Signal, k: Signal
+}
+
+extension ModuleBuilder {
+    /// A frame of `words` complex words written at `address(position)` into
+    /// one of two banks; once its last word is in, it is read over the next
+    /// `words` cycles (index `k`) from that bank while the next frame fills
+    /// the other. Frames arrive at least `words` cycles apart, so a bank is
+    /// never written while it is read.
+    func frameBanks(_ words: Int, width: Int, kind: String, valid: Signal, start: Signal, data x: ComplexSignal,
+                    address: (Signal) -> Signal) -> FrameBanks {
+        let bits = words.trailingZeroBitCount
+        let pos = framePosition("pos", valid: valid, start: start, bits: bits)
+        let mem = memory("banks", .uint(2 * width), depth: 2 * words).kind(kind)
+        let wbank = register("wbank", .bool, reset: 0)
+        let last = valid & (pos == words - 1)
+        mem.write(addr: cat(wbank, address(pos)), data: cat(x.re, x.im), enable: valid)
+        when(last) { wbank.assign(!wbank) }
+        let reading = register("reading", .bool, reset: 0)
+        let rbank = register("rbank", .bool, reset: 0)
+        let k = register("k", .uint(bits), reset: 0)
+        when(last) {
+            reading.assign(1)
+            rbank.assign(wbank)
+            k.assign(0)
+        }.elseWhen(reading) {
+            k.assign(k &+ 1)
+            when(k == words - 1) { reading.assign(0) }
+        }
+        return FrameBanks(mem: mem, wbank: wbank, rbank: rbank, reading: reading, k: k)
     }
 }

@@ -164,32 +164,10 @@ public struct RotationStage: Block {
 
     func multiply(_ m: ModuleBuilder, valid: Signal, start: Signal, x: ComplexSignal, exponents e: [Int],
                   rounding: Rounding) -> (ComplexSignal, Signal, Signal) {
-        let t = twiddles.width
-        let words = e.map { twiddles.value($0) }
         let pos = m.framePosition("pos", valid: valid, start: start, bits: e.count.trailingZeroBitCount)
-        // Stage 1: the ROM word for this position, the sample beside it.
-        let c = m.rom("tw_c", .sint(t), contents: words.map { BigValue($0.c) }).kind("twiddle ROM").read(addr: pos)
-        let v1 = m.register("valid_1", next: valid, reset: 0), s1 = m.register("start_1", next: start, reset: 0)
-        let x1 = x.register(m, "x_1")
-        let v2 = m.register("valid_2", next: v1, reset: 0), s2 = m.register("start_2", next: s1, reset: 0)
-        let re: Signal, im: Signal
-        switch style {
-        case .four:
-            let d = m.rom("tw_d", .sint(t), contents: words.map { BigValue($0.d) }).kind("twiddle ROM").read(addr: pos)
-            // Stage 2: four products; stage 3: their sums.
-            let ac = m.register("ac", next: x1.re * c), bd = m.register("bd", next: x1.im * d)
-            let ad = m.register("ad", next: x1.re * d), bc = m.register("bc", next: x1.im * c)
-            (re, im) = (ac - bd, ad + bc)
-        case .three:
-            // d - c and c + d come from the ROM, so the twiddle side needs no adders.
-            let dmc = m.rom("tw_dmc", .sint(t + 1), contents: words.map { BigValue($0.d - $0.c) }).kind("twiddle ROM").read(addr: pos)
-            let cpd = m.rom("tw_cpd", .sint(t + 1), contents: words.map { BigValue($0.c + $0.d) }).kind("twiddle ROM").read(addr: pos)
-            let ab = m.register("ab_1", next: x.re + x.im)
-            let k1 = m.register("k1", next: ab * c), k2 = m.register("k2", next: x1.re * dmc)
-            let k3 = m.register("k3", next: x1.im * cpd)
-            (re, im) = (k1 - k3, k1 + k2)
-        }
-        let p = ComplexSignal(re.asFixed(signed: true, fraction: t - 1), im.asFixed(signed: true, fraction: t - 1))
+        // Stages 1 and 2: ROM read, products; stage 3: sums and rounding.
+        let p = m.romTwiddleProduct(x, words: e.map { twiddles.value($0) }, width: twiddles.width, addr: pos, style: style)
+        let v2 = m.delay("valid", valid, stages: 2, reset: 0), s2 = m.delay("start", start, stages: 2, reset: 0)
         let y = p.scaled(shift: shift, to: outWidth, rounding: rounding, overflow: .wrap).register(m, "y")
         return (y, m.register("valid_3", next: v2, reset: 0), m.register("start_3", next: s2, reset: 0))
     }

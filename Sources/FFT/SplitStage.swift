@@ -33,30 +33,13 @@ public struct SplitStage: Block {
         let sumA = ComplexSignal(a.re + bb.re, a.im - bb.im).register(b, "sum_a")
         let operand = p.inverse ? ComplexSignal(a.re - bb.re, a.im + bb.im)      // a - conj b
                                 : ComplexSignal(a.im + bb.im, bb.re - a.re)      // -j(a - conj b)
-        let x1 = operand.register(b, "x_1")
+        // Stages 1 and 2: ROM read, products.
+        let prod = b.romTwiddleProduct(operand, words: words, width: t, addr: k, style: style)
         let v1 = b.register("valid_1", next: valid, reset: 0), s1 = b.register("start_1", next: start, reset: 0)
-        let c = b.rom("tw_c", .sint(t), contents: words.map { BigValue($0.c) }).kind("twiddle ROM").read(addr: k)
-        // Stage 2: products.
-        let re: Signal, im: Signal
-        switch style {
-        case .four:
-            let d = b.rom("tw_d", .sint(t), contents: words.map { BigValue($0.d) }).kind("twiddle ROM").read(addr: k)
-            let ac = b.register("ac", next: x1.re * c), bd = b.register("bd", next: x1.im * d)
-            let ad = b.register("ad", next: x1.re * d), bc = b.register("bc", next: x1.im * c)
-            (re, im) = (ac - bd, ad + bc)
-        case .three:
-            let dmc = b.rom("tw_dmc", .sint(t + 1), contents: words.map { BigValue($0.d - $0.c) }).kind("twiddle ROM").read(addr: k)
-            let cpd = b.rom("tw_cpd", .sint(t + 1), contents: words.map { BigValue($0.c + $0.d) }).kind("twiddle ROM").read(addr: k)
-            let ab = b.register("ab_1", next: operand.re + operand.im)
-            let k1 = b.register("k1", next: ab * c), k2 = b.register("k2", next: x1.re * dmc)
-            let k3 = b.register("k3", next: x1.im * cpd)
-            (re, im) = (k1 - k3, k1 + k2)
-        }
         let a2 = sumA.register(b, "sum_a_2")
         let v2 = b.register("valid_2", next: v1, reset: 0), s2 = b.register("start_2", next: s1, reset: 0)
         // Stage 3: the product rounded; |P| <= |operand| < 2^(w+1).
         let rnd = RotationStage.hdlRounding(p.rounding)
-        let prod = ComplexSignal(re.asFixed(signed: true, fraction: t - 1), im.asFixed(signed: true, fraction: t - 1))
         let pr = prod.scaled(shift: 0, to: w + 2, rounding: rnd, overflow: .wrap).register(b, "p")
         let a3 = a2.register(b, "sum_a_3")
         let v3 = b.register("valid_3", next: v2, reset: 0), s3 = b.register("start_3", next: s2, reset: 0)
