@@ -3,6 +3,7 @@ import Blocks
 import FFT
 import Harness
 import HDL
+import Circulant
 import NN
 import Random
 
@@ -15,7 +16,7 @@ public enum Catalog {
         AnyDesign(FIFODesign.self),
         AnyDesign(LFSRDesign.self), AnyDesign(TauswortheDesign.self), AnyDesign(RLFDesign.self), AnyDesign(WallaceDesign.self),
         AnyDesign(VIBNNDesign.self),
-        AnyDesign(FFTDesign.self),
+        AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

@@ -65,7 +65,7 @@ extension ModuleBuilder {
 
     /// The position in its frame of the sample now on a stream: 0 on a
     /// start, else one more than the last valid sample's (`bits` wide, wrapping).
-    func framePosition(_ name: String, valid: Signal, start: Signal, bits: Int) -> Signal {
+    public func framePosition(_ name: String, valid: Signal, start: Signal, bits: Int) -> Signal {
         let next = register("\(name)_next", .uint(bits), reset: 0)
         let pos = mux(start, literal(0, .uint(bits)), next)
         when(valid) { next.assign(pos &+ 1) }

@@ -36,11 +36,11 @@ public struct ReorderBuffer: Block {
 }
 
 /// Two banks of a frame's words: `FrameBanks` of `ModuleBuilder.frameBanks`.
-struct FrameBanks {
-    let mem: MemoryHandle
+public struct FrameBanks {
+    public let mem: MemoryHandle
     /// The bank being written, the one being read, whether a read is on,
     /// the word index being read.
-    let wbank: Signal, rbank: Signal, reading: Signal, k: Signal
+    public let wbank: Signal, rbank: Signal, reading: Signal, k: Signal
 }
 
 extension ModuleBuilder {
@@ -49,7 +49,7 @@ extension ModuleBuilder {
     /// `words` cycles (index `k`) from that bank while the next frame fills
     /// the other. Frames arrive at least `words` cycles apart, so a bank is
     /// never written while it is read.
-    func frameBanks(_ words: Int, width: Int, kind: String, valid: Signal, start: Signal, data x: ComplexSignal,
+    public func frameBanks(_ words: Int, width: Int, kind: String, valid: Signal, start: Signal, data x: ComplexSignal,
                     address: (Signal) -> Signal) -> FrameBanks {
         let bits = words.trailingZeroBitCount
         let pos = framePosition("pos", valid: valid, start: start, bits: bits)

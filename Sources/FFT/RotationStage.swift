@@ -50,7 +50,7 @@ public struct RotationStage: Block {
         }
     }
 
-    static func hdlRounding(_ r: RoundingMode) -> Rounding {
+    public static func hdlRounding(_ r: RoundingMode) -> Rounding {
         switch r {
         case .truncate: return .truncate
         case .halfUp: return .halfUp

@@ -81,7 +81,7 @@ public struct StreamingFFT: Block {
 
     /// Guard bits rounded off into registered outputs; saturation, with a
     /// sticky flag, only where the output may be too narrow (latency 1).
-    static func outputRounding(_ m: ModuleBuilder, _ values: [ComplexSignal], valid: Signal, guardBits: Int, outWidth: Int,
+    public static func outputRounding(_ m: ModuleBuilder, _ values: [ComplexSignal], valid: Signal, guardBits: Int, outWidth: Int,
                                saturate: Bool, rounding: RoundingMode) -> ([ComplexSignal], Signal) {
         let rnd = RotationStage.hdlRounding(rounding)
         var outs: [ComplexSignal] = [], sat = m.literal(0, .bool)
