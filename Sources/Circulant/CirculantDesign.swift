@@ -90,9 +90,7 @@ public struct CirculantDesign: Design {
     }
 
     public var top: any Block { unit }
-    public var ports: TestPorts {
-        TestPorts(valid: "out_valid", inputStream: ("in_valid", "in_ready"), data: ["out_data", "out_overflow"])
-    }
+    public var ports: TestPorts { CirculantStimulus(layer: layer, unit: unit).ports }
     public var transactionsPerUnit: Int { layer.outBeats }
     public var defaultVectors: Int { min(200, max(10, 200_000 / unit.cyclesPerProduct)) }
     public var reports: [any DesignReport] { [CirculantReport(layer: layer, unit: unit)] }
@@ -120,6 +118,29 @@ public struct CirculantDesign: Design {
 
     public func stimulus(seed: UInt64, vectors count: Int) -> Stimulus {
         stimulus(vectors(seed: seed, count: count), seed: seed, gaps: true)
+    }
+
+    public func stimulus(_ xs: [[Int]], seed: UInt64, gaps: Bool) -> Stimulus {
+        CirculantStimulus(layer: layer, unit: unit).stimulus(xs, seed: seed, gaps: gaps)
+    }
+
+    public func expected(_ s: Stimulus) throws -> [Transaction] {
+        try CirculantStimulus(layer: layer, unit: unit).expected(s)
+    }
+}
+
+/// The unit's stimulus and expected transactions: x two reals a beat,
+/// y two rows a beat with its overflow flag.
+public struct CirculantStimulus {
+    public let layer: CirculantLayer
+    public let unit: CirculantMV
+    public init(layer: CirculantLayer, unit: CirculantMV) {
+        self.layer = layer
+        self.unit = unit
+    }
+
+    public var ports: TestPorts {
+        TestPorts(valid: "out_valid", inputStream: ("in_valid", "in_ready"), data: ["out_data", "out_overflow"])
     }
 
     /// The products' beats, held until taken; with `gaps`, some beats and

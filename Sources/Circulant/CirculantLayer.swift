@@ -49,7 +49,11 @@ public struct CirculantConfig: Sendable, Hashable {
         if k < 4 || k > 128 || k & (k - 1) != 0 {
             return "k=\(k) must be a power of two in 4...128 (the real k-point FFT runs on a k/2-point complex core)"
         }
-        if k > max(m, n) { return "k=\(k) is larger than the matrix (m=\(m), n=\(n)): a block would be mostly padding; choose k <= \(max(m, n))" }
+        if k > max(m, n) {
+            var fit = 4
+            while fit * 2 <= max(m, n) { fit *= 2 }
+            return "k=\(k) is larger than the matrix (m=\(m), n=\(n)): a block would be mostly padding; choose k <= \(fit)"
+        }
         if lanes < 1 || lanes & (lanes - 1) != 0 || lanes > half { return "lanes=\(lanes) must be a power of two in 1...\(half) (k/2 bins)" }
         if lanes > q {
             return "lanes=\(lanes) exceeds q=\(q) block columns: the one inverse FFT takes a bin per cycle, so more than q lanes would wait on it"

@@ -1,3 +1,4 @@
+import Foundation
 import FFT
 import HDL
 
@@ -79,5 +80,50 @@ public struct CirculantModel: Sendable {
         let c = layer.config
         let scale = Double(1 << c.outFrac) / Double(1 << c.inFrac)
         return layer.matrix.times(x.map(Double.init)).map { $0 * scale }
+    }
+
+    /// A worst-case bound on |y_model − y_float| for each of the m rows
+    /// (output units), derived from the quantization steps: the forward
+    /// FFTs' bound (`RealFFTPlan.errorBound`), the weights' half LSB
+    /// times |X| and |W_q| times the FFT error, the spectrum rounding, all
+    /// carried through the normalised inverse DFT (|IDFT(E)[t]| <=
+    /// Σ_f |E_f| / k over the k bins), plus the inverse FFT's own bound.
+    /// Holds for rows that did not saturate (nor their block).
+    public func errorBound(_ x: [Int]) -> [Double] {
+        let L = layer, c = L.config, k = c.k, half = c.half
+        let padded = (x + Array(repeating: 0, count: c.q * k - c.n)).map(Double.init)
+        let blocks = (0..<c.q).map { Array(padded[$0 * k..<($0 + 1) * k]) }
+        let spectra = blocks.map { CirculantMatrix.realDFT($0) }
+        let forwardError = blocks.map { (b: [Double]) -> Double in
+            let pairs: [Double] = (0..<half).map { (t: Int) -> Double in (b[2 * t] * b[2 * t] + b[2 * t + 1] * b[2 * t + 1]).squareRoot() }
+            return L.forward.errorBound(inputMagnitude: pairs.max()!)
+        }
+        let exactW = L.matrix.spectra
+        let rhoPart = c.rounding == .truncate ? 1.0 : 0.5
+        let toOut = pow(2, Double(c.outFrac - c.inFrac)), shiftDown = pow(2, -Double(L.specShift))
+        var rows: [Double] = []
+        for i in 0..<c.p {
+            var sum = 0.0, largestY = 0.0
+            for f in 0...half {
+                let real = f == 0 || f == half
+                var e = 0.0, y = (re: 0.0, im: 0.0)
+                for j in 0..<c.q {
+                    let word = L.spectra.words[i][j][f == half ? 0 : f]
+                    let wq = f == 0 ? abs(Double(word.re)) : f == half ? abs(Double(word.im))
+                                    : (Double(word.re) * Double(word.re) + Double(word.im) * Double(word.im)).squareRoot()
+                    let xf = spectra[j][f], xMag = (xf.re * xf.re + xf.im * xf.im).squareRoot()
+                    e += wq * forwardError[j] + (real ? 0.5 : 0.5 * 2.0.squareRoot()) * xMag
+                    let w = exactW[i][j][f]
+                    y.re += (w.re * xf.re - w.im * xf.im) * toOut
+                    y.im += (w.re * xf.im + w.im * xf.re) * toOut
+                }
+                e = e * shiftDown + (L.specShift > 0 ? (real ? rhoPart : rhoPart * 2.0.squareRoot()) : 0)
+                sum += real ? e : 2 * e
+                largestY = max(largestY, (y.re * y.re + y.im * y.im).squareRoot() + e)
+            }
+            let bound = sum / Double(k) + L.inverse.errorBound(inputMagnitude: largestY)
+            rows += Array(repeating: bound, count: k)
+        }
+        return Array(rows.prefix(c.m))
     }
 }
