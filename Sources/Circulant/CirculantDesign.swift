@@ -16,7 +16,7 @@ public struct CirculantDesign: Design {
         var twWidth = 18, guardBits = 2
         var rounding = RoundingMode.halfEven
         var accWidth: Int? = nil
-        var relu = false
+        var relu = false, bias = false
         var mults = MultiplierStyle.three
         var seed = 1
         var weights = ""
@@ -38,6 +38,7 @@ public struct CirculantDesign: Design {
             .choice("rounding", \.rounding, "how the FFTs and the spectrum drop bits (convergent: half-even)"),
             .int("acc_width", \.accWidth, 8...62, "accumulator bits (auto: exact; narrower saturates and flags out_overflow)"),
             .flag("relu", \.relu, "ReLU on the outputs"),
+            .flag("bias", \.bias, "a seeded random bias per row (uniform ±0.5) added before the saturation"),
             .choice("mults", \.mults, "real multipliers per complex multiplier inside the FFTs"),
             .int("seed", \.seed, 0...Int.max, "random weights (first columns uniform in ±1/sqrt(n)) and vectors"),
             .custom("weights", \.weights, allowed: "a JSON file, or empty", parse: { $0 }, render: { $0.isEmpty ? "random" : $0 },
@@ -51,7 +52,7 @@ public struct CirculantDesign: Design {
     public static let synthTargets = ["xilinx"]
     public static var testSets: [Params] { [
         Params { $0.m = 32; $0.n = 32; $0.k = 4; $0.lanes = 2; $0.rounding = .truncate },
-        Params { $0.m = 37; $0.n = 50; $0.k = 16; $0.lanes = 2; $0.relu = true; $0.mults = .four },
+        Params { $0.m = 37; $0.n = 50; $0.k = 16; $0.lanes = 2; $0.relu = true; $0.bias = true; $0.mults = .four },
         Params { $0.m = 64; $0.n = 200; $0.k = 64; $0.lanes = 2; $0.rounding = .halfUp },
         Params { $0.m = 13; $0.n = 9; $0.k = 8; $0.inWidth = 8; $0.inFrac = 6; $0.wWidth = 8; $0.outWidth = 8; $0.outFrac = 4; $0.accWidth = 16 },
         Params { $0.m = 24; $0.n = 97; $0.k = 8; $0.lanes = 4; $0.inWidth = 12; $0.inFrac = 10; $0.wWidth = 12; $0.outWidth = 12 },
@@ -85,7 +86,9 @@ public struct CirculantDesign: Design {
             matrix = try CirculantMatrix(m: p.m, n: p.n, k: p.k, columns: cols)
         }
         params = p
-        layer = try CirculantLayer(c, matrix: matrix)
+        var rng = SplitMixDouble(seed: UInt64(p.seed) ^ 0xB1A5)
+        let bias = p.bias ? (0..<p.m).map { _ in rng.next() - 0.5 } : []
+        layer = try CirculantLayer(c, matrix: matrix, bias: bias)
         unit = CirculantMV(layer)
     }
 

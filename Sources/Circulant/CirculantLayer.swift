@@ -78,8 +78,11 @@ public struct CirculantLayer: Sendable, Hashable {
     public let specShift: Int, specWidth: Int
     /// Width of the inverse FFT's output before the output saturation.
     public let yWidth: Int
+    /// Per row, added before the output saturation (raw, the output
+    /// format, rounded half-even); empty: none.
+    public let bias: [Int]
 
-    public init(_ c: CirculantConfig, matrix: CirculantMatrix) throws {
+    public init(_ c: CirculantConfig, matrix: CirculantMatrix, bias: [Double] = []) throws {
         if let problem = c.problem { throw UserError("parameter \(problem)") }
         guard matrix.m == c.m, matrix.n == c.n, matrix.k == c.k else {
             throw UserError("the weights are for m=\(matrix.m) n=\(matrix.n) k=\(matrix.k), the unit is m=\(c.m) n=\(c.n) k=\(c.k)")
@@ -101,6 +104,17 @@ public struct CirculantLayer: Sendable, Hashable {
         inverse = try RealFFTPlan(n: c.k, inWidth: specWidth, twiddleWidth: c.twWidth, outWidth: nil, guardBits: c.guardBits,
                                   radix: .twoSquared, inverse: true, schedule: .shift, rounding: c.rounding, clip: false)
         yWidth = inverse.outWidth
+        guard bias.isEmpty || bias.count == c.m else {
+            throw UserError("the bias has \(bias.count) values, the unit has m=\(c.m) rows")
+        }
+        let scale = Double(1 << c.outFrac)
+        self.bias = try bias.map { b in
+            let r = Int((b * scale).rounded(.toNearestOrEven))
+            guard FixedMath.fits(r, width: c.outWidth) else {
+                throw UserError("bias \(b) does not fit out_width=\(c.outWidth) bits with out_frac=\(c.outFrac)")
+            }
+            return r
+        }
         guard exactAccWidth <= 62 else {
             throw UserError("the accumulator would be \(exactAccWidth) bits (FFT output \(xWidth) + w_width \(c.wWidth) + 1 + log2 q), above the model's 62: narrow in_width or w_width")
         }

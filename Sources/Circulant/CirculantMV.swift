@@ -31,7 +31,7 @@ public struct CirculantMV: Block {
 
     public var moduleName: String {
         let c = layer.config
-        let h = ContentHash.short("\(layer.spectra.words)", "\(c)", digits: 8)
+        let h = ContentHash.short("\(layer.spectra.words)", "\(c)", "\(layer.bias)", digits: 8)
         return "circulant_m\(c.m)_n\(c.n)_k\(c.k)_l\(c.lanes)_\(h)"
     }
 
@@ -263,11 +263,20 @@ public struct CirculantMV: Block {
             flagOut.assign(flagOut &+ 1)
         }
         var y0 = ifft.output("out_re"), y1 = ifft.output("out_im")
+        if !L.bias.isEmpty {
+            let words = (0..<total).map { b -> BigValue in
+                let (lo, hi) = (2 * b < c.m ? L.bias[2 * b] : 0, 2 * b + 1 < c.m ? L.bias[2 * b + 1] : 0)
+                return (BigValue(hi).modPow2(c.outWidth) << c.outWidth) + BigValue(lo).modPow2(c.outWidth)
+            }
+            let w = m.rom("bias", .uint(2 * c.outWidth), contents: words).kind("bias ROM").read(addr: ob, synchronous: false)
+            y0 = y0 + w.bits(c.outWidth - 1, 0).asSInt
+            y1 = y1 + w.bits(2 * c.outWidth - 1, c.outWidth).asSInt
+        }
         if c.m % 2 == 1 { y1 = m.mux(ob == L.outBeats - 1, m.literal(0, .sint(y1.width)), y1) }
         var sat = m.literal(0, .bool)
         func finish(_ y: Signal) -> Signal {
             var z = y
-            if L.yWidth > c.outWidth {
+            if y.width > c.outWidth {
                 sat = sat | outside(m, y, c.outWidth)
                 z = y.cast(to: .sint(c.outWidth), overflow: .saturate)
             } else {

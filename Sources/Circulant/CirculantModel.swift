@@ -62,7 +62,7 @@ public struct CirculantModel: Sendable {
             spectrum[0].im = 0
             for z in try ifft.transform(spectrum, nyquist: nyquist).main {
                 for v in [z.re, z.im] where y.count < c.m {
-                    let (s, sat) = FixedMath.saturate(v, width: c.outWidth)
+                    let (s, sat) = FixedMath.saturate(v + (L.bias.isEmpty ? 0 : L.bias[y.count]), width: c.outWidth)
                     saturated.append(sat)
                     y.append(c.relu ? max(0, s) : s)
                 }
@@ -74,12 +74,14 @@ public struct CirculantModel: Sendable {
         return Output(y: y, overflow: overflow, ffts: c.q, iffts: c.p)
     }
 
-    /// y = W x in float64 from the dense matrix and the raw input, in output
-    /// units (raw / 2^outFrac), before saturation and ReLU.
+    /// y = W x (+ the stored bias) in float64 from the dense matrix and the
+    /// raw input, in output units (raw / 2^outFrac), before saturation and ReLU.
     public func reference(_ x: [Int]) -> [Double] {
         let c = layer.config
         let scale = Double(1 << c.outFrac) / Double(1 << c.inFrac)
-        return layer.matrix.times(x.map(Double.init)).map { $0 * scale }
+        return layer.matrix.times(x.map(Double.init)).enumerated().map { r, v in
+            v * scale + (layer.bias.isEmpty ? 0 : Double(layer.bias[r]))
+        }
     }
 
     /// A worst-case bound on |y_model − y_float| for each of the m rows

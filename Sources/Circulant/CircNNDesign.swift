@@ -1,0 +1,110 @@
+import Foundation
+import FFT
+import Harness
+import HDL
+
+/// `circnn`: the trained block-circulant CNN on the 8x8 digits, against its
+/// bit-exact model: every logit of every image compared, in order.
+public struct CircNNDesign: Design {
+    public struct Params: ParamSet {
+        var width = 16, wWidth = 16, twWidth = 18
+        var convLanes = 1, fc1Lanes = 4, fc2Lanes = 2
+        var rounding = RoundingMode.halfEven
+        var weights = ""
+        public init() {}
+        init(_ edit: (inout Params) -> Void) { edit(&self) }
+        public static var specs: [Param<Self>] { [
+            .int("width", \.width, 10...24, "activation bits (fractions chosen per layer from the training activations)"),
+            .int("w_width", \.wWidth, 4...24, "bits of each stored weight-spectrum part"),
+            .int("tw_width", \.twWidth, 4...24, "twiddle bits of the FFTs"),
+            .int("conv_lanes", \.convLanes, 1...4, "MAC lanes of the conv unit (k=8: at most q=2)"),
+            .int("fc1_lanes", \.fc1Lanes, 1...8, "MAC lanes of fc1 (k=16)"),
+            .int("fc2_lanes", \.fc2Lanes, 1...4, "MAC lanes of fc2 (k=8)"),
+            .choice("rounding", \.rounding, "how the FFTs and spectra drop bits"),
+            .custom("weights", \.weights, allowed: "a JSON file, or empty", parse: { $0 }, render: { $0.isEmpty ? "digits" : $0 },
+                    "a network from Tools/train_circnn.py (empty: Data/digits_circnn.json)"),
+        ] }
+    }
+
+    public static let name = "circnn"
+    public static let summary = "CirCNN digits network: block-circulant conv (im2col) and FC layers on FFT units, trained weights"
+    public static let unit = "image"
+    public static let synthTargets = ["xilinx"]
+    public static var testSets: [Params] { [
+        Params { $0.width = 12; $0.wWidth = 12; $0.twWidth = 14; $0.fc1Lanes = 1; $0.fc2Lanes = 1; $0.rounding = .truncate },
+        Params { $0.convLanes = 2; $0.fc1Lanes = 8; $0.fc2Lanes = 4 },
+    ] }
+
+    /// $HWGEN_DATA, else the source tree's Data/, else ./Data.
+    public static var defaultPath: String {
+        if let d = ProcessInfo.processInfo.environment["HWGEN_DATA"] { return d + "/digits_circnn.json" }
+        let tree = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path + "/Data/digits_circnn.json"
+        return FileManager.default.fileExists(atPath: tree) ? tree : "Data/digits_circnn.json"
+    }
+
+    public let params: Params
+    public let net: CircNNNet
+    public let config: CircNNConfig
+    public let layers: [CirculantLayer]
+    public let accelerator: CircNN
+
+    public init(_ p: Params) throws {
+        params = p
+        net = try CircNNNet.load(p.weights.isEmpty ? CircNNDesign.defaultPath : p.weights)
+        var c = CircNNConfig()
+        c.width = p.width; c.wWidth = p.wWidth; c.twWidth = p.twWidth
+        c.lanes = [p.convLanes, p.fc1Lanes, p.fc2Lanes]
+        c.rounding = p.rounding
+        config = c
+        layers = try c.layers(net)
+        accelerator = CircNN(layers)
+    }
+
+    public var top: any Block { accelerator }
+    public var ports: TestPorts {
+        TestPorts(valid: "out_valid", inputStream: ("in_valid", "in_ready"), data: ["out_data", "out_overflow"])
+    }
+    public var transactionsPerUnit: Int { 5 }
+    public var defaultVectors: Int { 40 }
+    public var reports: [any DesignReport] { [CircNNReport(design: self)] }
+
+    /// Held-out images in order (a blank and a saturated image first).
+    public func images(count: Int) -> [[Int]] {
+        [Array(repeating: 0, count: 64), Array(repeating: 31, count: 64)] + (0..<count).map { net.testImages[$0 % net.testImages.count] }
+    }
+
+    public func stimulus(seed: UInt64, vectors: Int) -> Stimulus {
+        stimulus(images(count: vectors), seed: seed, gaps: true)
+    }
+
+    /// A pixel a beat, held until taken; with `gaps`, idle cycles between
+    /// some pixels and some images.
+    public func stimulus(_ images: [[Int]], seed: UInt64, gaps: Bool) -> Stimulus {
+        var s = Stimulus(ports: ["in_valid", "in_data"])
+        var rng = SplitMix64(seed: seed ^ 0xC11)
+        for img in images {
+            if gaps && rng.next() % 4 == 0 { for _ in 0..<Int(rng.next() % 300) { s.add([:]) } }
+            for px in img {
+                while gaps && rng.next() % 16 == 0 { s.add([:]) }
+                s.add(["in_valid": 1, "in_data": BigValue(px)])
+            }
+        }
+        for _ in 0..<6000 { s.add([:]) }
+        return s
+    }
+
+    public func expected(_ s: Stimulus) throws -> [Transaction] {
+        let model = CircNNModel(layers), w = config.width
+        let pixels = s.cycles.filter { !$0[0].isZero }.map { $0[1].intValue! }
+        var out: [Transaction] = []
+        for start in stride(from: 0, to: pixels.count - 63, by: 64) {
+            let y = try model.infer(Array(pixels[start..<start + 64]))
+            for b in 0..<5 {
+                let word = (BigValue(y.logits[2 * b + 1]).modPow2(w) << w) + BigValue(y.logits[2 * b]).modPow2(w)
+                out.append(Transaction(cycle: nil, values: [word, y.overflow[b] ? .one : .zero]))
+            }
+        }
+        return out
+    }
+}
