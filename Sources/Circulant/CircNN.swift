@@ -8,6 +8,9 @@ public struct CircNNConfig: Sendable, Hashable {
     public var width = 16, wWidth = 16, twWidth = 18
     /// MAC lanes of conv, fc1, fc2.
     public var lanes = [1, 4, 2]
+    /// Products in flight in the conv unit (its 36 short products per
+    /// image are bound by load-to-issue latency, which more banks hide).
+    public var convBanks = 4
     public var rounding = RoundingMode.halfEven
     public init() {}
 
@@ -26,6 +29,7 @@ public struct CircNNConfig: Sendable, Hashable {
             let spec = net.layers[l]
             var c = CirculantConfig(m: spec.m, n: spec.n, k: spec.k)
             c.lanes = lanes[l]
+            if l == 0 { c.banks = convBanks }
             c.inWidth = width; c.inFrac = f[l]
             c.outWidth = width; c.outFrac = f[l + 1]
             c.wWidth = wWidth; c.twWidth = twWidth; c.rounding = rounding

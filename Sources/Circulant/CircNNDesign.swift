@@ -8,7 +8,7 @@ import HDL
 public struct CircNNDesign: Design {
     public struct Params: ParamSet {
         var width = 16, wWidth = 16, twWidth = 18
-        var convLanes = 1, fc1Lanes = 4, fc2Lanes = 2
+        var convLanes = 1, fc1Lanes = 4, fc2Lanes = 2, convBanks = 4
         var rounding = RoundingMode.halfEven
         var weights = ""
         public init() {}
@@ -20,6 +20,7 @@ public struct CircNNDesign: Design {
             .int("conv_lanes", \.convLanes, 1...4, "MAC lanes of the conv unit (k=8: at most q=2)"),
             .int("fc1_lanes", \.fc1Lanes, 1...8, "MAC lanes of fc1 (k=16)"),
             .int("fc2_lanes", \.fc2Lanes, 1...4, "MAC lanes of fc2 (k=8)"),
+            .int("conv_banks", \.convBanks, 2...16, "patches in flight in the conv unit (a power of two): its load and FFT run ahead of the MACs"),
             .choice("rounding", \.rounding, "how the FFTs and spectra drop bits"),
             .custom("weights", \.weights, allowed: "a JSON file, or empty", parse: { $0 }, render: { $0.isEmpty ? "digits" : $0 },
                     "a network from Tools/train_circnn.py (empty: Data/digits_circnn.json)"),
@@ -31,8 +32,8 @@ public struct CircNNDesign: Design {
     public static let unit = "image"
     public static let synthTargets = ["xilinx"]
     public static var testSets: [Params] { [
-        Params { $0.width = 12; $0.wWidth = 12; $0.twWidth = 14; $0.fc1Lanes = 1; $0.fc2Lanes = 1; $0.rounding = .truncate },
-        Params { $0.convLanes = 2; $0.fc1Lanes = 8; $0.fc2Lanes = 4 },
+        Params { $0.width = 12; $0.wWidth = 12; $0.twWidth = 14; $0.fc1Lanes = 1; $0.fc2Lanes = 1; $0.convBanks = 2; $0.rounding = .truncate },
+        Params { $0.convLanes = 2; $0.fc1Lanes = 8; $0.fc2Lanes = 4; $0.convBanks = 8 },
     ] }
 
     /// $HWGEN_DATA, else the source tree's Data/, else ./Data.
@@ -55,6 +56,7 @@ public struct CircNNDesign: Design {
         var c = CircNNConfig()
         c.width = p.width; c.wWidth = p.wWidth; c.twWidth = p.twWidth
         c.lanes = [p.convLanes, p.fc1Lanes, p.fc2Lanes]
+        c.convBanks = p.convBanks
         c.rounding = p.rounding
         config = c
         layers = try c.layers(net)

@@ -8,7 +8,7 @@ import HDL
 /// Weights: seeded random first columns, or a JSON file of them.
 public struct CirculantDesign: Design {
     public struct Params: ParamSet {
-        var m = 48, n = 40, k = 8, lanes = 1
+        var m = 48, n = 40, k = 8, lanes = 1, banks = 2
         var inWidth = 16, inFrac = 12, wWidth = 16
         var wFrac: Int? = nil
         var outWidth = 16
@@ -27,6 +27,7 @@ public struct CirculantDesign: Design {
             .int("n", \.n, 1...8192, "columns of W (inputs); zero-padded to a multiple of k inside"),
             .int("k", \.k, 1...128, "circulant block size, a power of two in 4...128"),
             .int("lanes", \.lanes, 1...64, "frequency bins multiplied per cycle (complex MAC lanes), a power of two <= k/2 and <= q"),
+            .int("banks", \.banks, 2...16, "products in flight: banks of the input-spectra memory, a power of two (loads run ahead of the MACs)"),
             .int("in_width", \.inWidth, 2...24, "bits of each input (signed)"),
             .int("in_frac", \.inFrac, 0...24, "fraction bits of each input"),
             .int("w_width", \.wWidth, 2...24, "bits of each stored weight-spectrum part (signed)"),
@@ -55,7 +56,7 @@ public struct CirculantDesign: Design {
         Params { $0.m = 37; $0.n = 50; $0.k = 16; $0.lanes = 2; $0.relu = true; $0.bias = true; $0.mults = .four },
         Params { $0.m = 64; $0.n = 200; $0.k = 64; $0.lanes = 2; $0.rounding = .halfUp },
         Params { $0.m = 13; $0.n = 9; $0.k = 8; $0.inWidth = 8; $0.inFrac = 6; $0.wWidth = 8; $0.outWidth = 8; $0.outFrac = 4; $0.accWidth = 16 },
-        Params { $0.m = 24; $0.n = 97; $0.k = 8; $0.lanes = 4; $0.inWidth = 12; $0.inFrac = 10; $0.wWidth = 12; $0.outWidth = 12 },
+        Params { $0.m = 24; $0.n = 97; $0.k = 8; $0.lanes = 4; $0.banks = 4; $0.inWidth = 12; $0.inFrac = 10; $0.wWidth = 12; $0.outWidth = 12 },
         Params { $0.m = 130; $0.n = 64; $0.k = 32; $0.lanes = 2; $0.twWidth = 16 },
     ] }
 
@@ -66,6 +67,7 @@ public struct CirculantDesign: Design {
     public init(_ p: Params) throws {
         var c = CirculantConfig(m: p.m, n: p.n, k: p.k)
         c.lanes = p.lanes
+        c.banks = p.banks
         c.inWidth = p.inWidth; c.inFrac = p.inFrac
         c.wWidth = p.wWidth; c.wFrac = p.wFrac
         c.outWidth = p.outWidth; c.outFrac = p.outFrac ?? p.inFrac
@@ -95,7 +97,7 @@ public struct CirculantDesign: Design {
     public var top: any Block { unit }
     public var ports: TestPorts { CirculantStimulus(layer: layer, unit: unit).ports }
     public var transactionsPerUnit: Int { layer.outBeats }
-    public var defaultVectors: Int { min(200, max(10, 200_000 / unit.cyclesPerProduct)) }
+    public var defaultVectors: Int { min(200, max(10, Int(200_000 / unit.cyclesPerProduct))) }
     public var reports: [any DesignReport] { [CirculantReport(layer: layer, unit: unit)] }
 
     /// Vectors: directed (zero, all largest, all smallest, an impulse at
@@ -162,7 +164,7 @@ public struct CirculantStimulus {
                 s.add(["in_valid": 1, "in_data": (BigValue(x1).modPow2(w) << w) + BigValue(x0).modPow2(w)])
             }
         }
-        for _ in 0..<(unit.latency + 2 * unit.cyclesPerProduct + 20) { s.add([:]) }
+        for _ in 0..<(unit.latency + 2 * Int(unit.cyclesPerProduct) + 20) { s.add([:]) }
         return s
     }
 

@@ -17,6 +17,9 @@ public struct CirculantConfig: Sendable, Hashable {
     public var m: Int, n: Int, k: Int
     /// Frequency bins multiplied per cycle (complex MAC lanes).
     public var lanes = 1
+    /// Products in flight: banks of the input-spectra memory (a power of
+    /// two >= 2; more let loads run further ahead of the MACs).
+    public var banks = 2
     public var inWidth = 16, inFrac = 12
     public var wWidth = 16
     /// nil: the largest that holds every weight part.
@@ -58,6 +61,7 @@ public struct CirculantConfig: Sendable, Hashable {
         if lanes > q {
             return "lanes=\(lanes) exceeds q=\(q) block columns: the one inverse FFT takes a bin per cycle, so more than q lanes would wait on it"
         }
+        if banks < 2 || banks > 16 || banks & (banks - 1) != 0 { return "banks=\(banks) must be a power of two in 2...16" }
         if !(0...inWidth).contains(inFrac) { return "in_frac=\(inFrac) must be in 0...\(inWidth) (in_width=\(inWidth))" }
         if !(0...outWidth + 8).contains(outFrac) { return "out_frac=\(outFrac) must be in 0...\(outWidth + 8)" }
         return nil

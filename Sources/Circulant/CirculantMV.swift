@@ -10,7 +10,7 @@ import HDL
 ///           generated inside.
 ///   FFT     one streaming real k-point FFT (the FFT family's `RealFFT`):
 ///           q frames per product, their spectra written to a two-bank X
-///           memory (one bank per product in flight), `lanes` banks wide.
+///           memory (`banks` products in flight), `lanes` banks wide.
 ///   MAC     `lanes` complex multiply-accumulators: for each output block i
 ///           and bin group g, Σ_j W_ij[g] · X_j[g] over j, exact (or
 ///           saturating); the packed word 0 multiplies its two real bins
@@ -23,8 +23,8 @@ import HDL
 ///           saturated an accumulator or spectrum bin, or whose outputs
 ///           saturated. fft_frames / ifft_frames count the transforms run.
 ///
-/// The load of the next product overlaps the MAC of this one (two X banks);
-/// MACs of consecutive products run back to back.
+/// Loads of the next products overlap the MAC of this one (up to `banks`
+/// products in flight); MACs of consecutive products run back to back.
 public struct CirculantMV: Block {
     public let layer: CirculantLayer
     public init(_ layer: CirculantLayer) { self.layer = layer }
@@ -52,15 +52,19 @@ public struct CirculantMV: Block {
         let inData = m.input("in_data", .uint(2 * c.inWidth))
         let inReady = m.output("in_ready", .bool)
 
-        // Two X banks: busy from a product's load start to its MAC's end,
-        // full once its spectra are all written.
-        let busy = [m.register("busy0", .bool, reset: 0), m.register("busy1", .bool, reset: 0)]
-        let full = [m.register("full0", .bool, reset: 0), m.register("full1", .bool, reset: 0)]
-        func pick(_ r: [Signal], _ b: Signal) -> Signal { m.mux(b, r[1], r[0]) }
+        // X banks (products in flight), used in turn: busy from a product's
+        // load start to its MAC's end, full once its spectra are all written.
+        let nb = c.banks, bankBits = max(1, (nb - 1).bitWidthNeeded)
+        let busy = (0..<nb).map { m.register("busy\($0)", .bool, reset: 0) }
+        let full = (0..<nb).map { m.register("full\($0)", .bool, reset: 0) }
+        func pick(_ r: [Signal], _ b: Signal) -> Signal {
+            (1..<nb).reduce(r[0]) { acc, i in m.mux(b == i, r[i], acc) }
+        }
+        func next(_ b: Signal) -> Signal { nb == 2 ? !b : b &+ 1 }
 
         // MARK: load: user beats, then zero padding, into gapless frames.
         let B = L.loadBeats, U = L.userBeats
-        let fillBank = m.register("fill_bank", .bool, reset: 0)
+        let fillBank = m.register("fill_bank", .uint(bankBits), reset: 0)
         let loading = m.register("loading", .bool, reset: 0)
         let t = m.register("beat", .uint(max(1, (B - 1).bitWidthNeeded)), reset: 0)
         let startLoad = !loading & !pick(busy, fillBank)
@@ -74,13 +78,13 @@ public struct CirculantMV: Block {
         m.when(startLoad) {
             loading.assign(1)
             t.assign(0)
-            for b in 0..<2 { m.when(fillBank == b) { busy[b].assign(1) } }
+            for b in 0..<nb { m.when(fillBank == b) { busy[b].assign(1) } }
         }
         m.when(beat) {
             t.assign(t &+ 1)
             m.when(t == B - 1) {
                 loading.assign(0)
-                fillBank.assign(!fillBank)
+                fillBank.assign(next(fillBank))
             }
         }
         let frameStart = t.bits(half.trailingZeroBitCount - 1, 0) == 0
@@ -98,12 +102,12 @@ public struct CirculantMV: Block {
 
         let xv = fft.output("out_valid")
         let xi = m.register("x_index", .uint(max(1, (B - 1).bitWidthNeeded)), reset: 0)
-        let xBank = m.register("x_bank", .bool, reset: 0)
+        let xBank = m.register("x_bank", .uint(bankBits), reset: 0)
         let bin0 = xi.bits(half.trailingZeroBitCount - 1, 0) == 0
         let xWord = m.cat(fft.output("out_re"), m.mux(bin0, fft.output("out_mirror_re"), fft.output("out_im")))
         let lanesLog = P.trailingZeroBitCount
         let xAddr = m.cat(xi.bits(xi.width - 1, lanesLog), xBank)
-        let xDepth = 2 * q * G
+        let xDepth = nb * q * G
         let xMems = (0..<P).map { b in
             m.memory("x\(b)", .uint(2 * L.xWidth), depth: xDepth).kind("input spectra RAM")
         }
@@ -115,14 +119,14 @@ public struct CirculantMV: Block {
             xi.assign(xi &+ 1)
             m.when(xi == B - 1) {
                 xi.assign(0)
-                xBank.assign(!xBank)
-                for b in 0..<2 { m.when(xBank == b) { full[b].assign(1) } }
+                xBank.assign(next(xBank))
+                for b in 0..<nb { m.when(xBank == b) { full[b].assign(1) } }
             }
         }
 
         // MARK: MAC issue: for block i, bin group g, block column j.
         let macOn = m.register("mac_on", .bool, reset: 0)
-        let rb = m.register("mac_bank", .bool, reset: 0)
+        let rb = m.register("mac_bank", .uint(bankBits), reset: 0)
         let i = m.register("blk_i", .uint(max(1, (p - 1).bitWidthNeeded)), reset: 0)
         let g = m.register("grp", .uint(max(1, (G - 1).bitWidthNeeded)), reset: 0)
         let j = m.register("blk_j", .uint(max(1, (q - 1).bitWidthNeeded)), reset: 0)
@@ -142,14 +146,14 @@ public struct CirculantMV: Block {
             }.otherwise { j.assign(j &+ 1) }
             m.when(lastIssue) {
                 wa.assign(0)
-                for b in 0..<2 {
+                for b in 0..<nb {
                     m.when(rb == b) {
                         busy[b].assign(0)
                         full[b].assign(0)
-                        macOn.assign(full[1 - b])      // the next product's spectra are in: no bubble
+                        macOn.assign(full[(b + 1) % nb])      // the next product's spectra are in: no bubble
                     }
                 }
-                rb.assign(!rb)
+                rb.assign(next(rb))
             }
         }
         var parts: [Signal] = []
@@ -311,12 +315,13 @@ public struct CirculantMV: Block {
     /// First input beat taken → first output beat, for a product that
     /// finds the unit idle.
     public var latency: Int { loadToIssue - 1 + issueToOutput }
-    /// Cycles between products when inputs keep coming: the load (a beat a
-    /// cycle and one to restart), the MACs, or — with two X banks — half of
-    /// load-to-issue plus the MACs, whichever is longest.
-    public var cyclesPerProduct: Int {
-        let b = layer.loadBeats + 1, mac = layer.issueCycles
-        return max(b, mac, (loadToIssue + mac + 1) / 2)
+    /// Cycles between products (the average) when inputs keep coming: the
+    /// load (a beat a cycle and one to restart), the MACs, or load-to-issue
+    /// plus the MACs shared by the `banks` products in flight, whichever is
+    /// longest.
+    public var cyclesPerProduct: Double {
+        let b = Double(layer.loadBeats + 1), mac = Double(layer.issueCycles)
+        return max(b, mac, (Double(loadToIssue) + mac) / Double(layer.config.banks))
     }
 
     /// The first output cycle of each of `count` products whose beats are
@@ -328,7 +333,8 @@ public struct CirculantMV: Block {
         var loadStart: [Int] = [], issue: [Int] = []
         for u in 0..<count {
             var s = u == 0 ? 0 : loadStart[u - 1] + B + 1
-            if u >= 2 { s = max(s, issue[u - 2] + M) }
+            let nb = layer.config.banks
+            if u >= nb { s = max(s, issue[u - nb] + M) }
             var i = s + D
             if u >= 1 { i = max(i, issue[u - 1] + M) }
             loadStart.append(s)
