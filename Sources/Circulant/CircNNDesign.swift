@@ -12,7 +12,7 @@ public struct CircNNDesign: Design {
         var rounding = RoundingMode.halfEven
         var weights = ""
         public init() {}
-        init(_ edit: (inout Params) -> Void) { edit(&self) }
+        public init(_ edit: (inout Params) -> Void) { edit(&self) }
         public static var specs: [Param<Self>] { [
             .int("width", \.width, 10...24, "activation bits (fractions chosen per layer from the training activations)"),
             .int("w_width", \.wWidth, 4...24, "bits of each stored weight-spectrum part"),
