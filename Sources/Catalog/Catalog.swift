@@ -16,7 +16,7 @@ public enum Catalog {
         AnyDesign(FIFODesign.self),
         AnyDesign(LFSRDesign.self), AnyDesign(TauswortheDesign.self), AnyDesign(RLFDesign.self), AnyDesign(WallaceDesign.self),
         AnyDesign(VIBNNDesign.self),
-        AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self),
+        AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self), AnyDesign(ERNNDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

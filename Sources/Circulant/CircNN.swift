@@ -97,19 +97,7 @@ public struct CircNN: Block {
         let units = try layers.enumerated().map { try m.instance(CirculantMV($1), name: ["conv", "fc1", "fc2"][$0]) }
 
         // Image buffer: a pixel a beat; two async read ports for the patches.
-        let inValid = m.input("in_valid", .bool), pixel = m.input("in_data", .uint(CircNN.pixelBits))
-        let image = PingPong(m, "img", words: 64, width: CircNN.pixelBits)
-        let loading = m.register("img_loading", .bool, reset: 0)
-        let pos = m.register("img_pos", .uint(6), reset: 0)
-        m.when(!loading & image.canClaim) { loading.assign(1) }
-        image.claim.assign(!loading & image.canClaim)
-        m.output("in_ready", loading)
-        let take = loading & inValid
-        image.write(m, enable: take, index: pos, data: pixel)
-        m.when(take) {
-            pos.assign(pos &+ 1)
-            m.when(pos == 63) { loading.assign(0) }
-        }
+        let image = PingPong.imageInput(m)
 
         // Conv feeder: for each of the 36 positions, 5 beats of two pixels.
         let fm = PingPong(m, "fm", words: 144, width: 2 * w)
@@ -234,6 +222,25 @@ struct PingPong {
             }
             readBank.assign(!readBank)
         }
+    }
+
+    /// The 8x8 image input of circnn and ernn: `in_valid`/`in_ready`/
+    /// `in_data` (a 5-bit pixel a beat) into a two-bank image buffer.
+    static func imageInput(_ m: ModuleBuilder) -> PingPong {
+        let inValid = m.input("in_valid", .bool), pixel = m.input("in_data", .uint(CircNN.pixelBits))
+        let image = PingPong(m, "img", words: 64, width: CircNN.pixelBits)
+        let loading = m.register("img_loading", .bool, reset: 0)
+        let pos = m.register("img_pos", .uint(6), reset: 0)
+        m.when(!loading & image.canClaim) { loading.assign(1) }
+        image.claim.assign(!loading & image.canClaim)
+        m.output("in_ready", loading)
+        let take = loading & inValid
+        image.write(m, enable: take, index: pos, data: pixel)
+        m.when(take) {
+            pos.assign(pos &+ 1)
+            m.when(pos == 63) { loading.assign(0) }
+        }
+        return image
     }
 
     var canClaim: Signal { !mux(busy, claimBank) }
