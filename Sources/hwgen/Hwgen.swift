@@ -77,13 +77,14 @@ struct List: ParsableCommand {
     var reports = false
 
     func run() throws {
+        let column = Catalog.designs.map(\.name.count).max() ?? 8
         for d in Catalog.designs {
             if names { print(d.name); continue }
             if testSets || reports {
                 for set in testSets ? [[]] + d.testSets : d.reportSets { print(([d.name] + set).joined(separator: " ")) }
                 continue
             }
-            print("\(d.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(d.summary) [\(d.defaults)]")
+            print("\(d.name.padding(toLength: column, withPad: " ", startingAt: 0)) \(d.summary) [\(d.defaults)]")
             guard details else { continue }
             for p in d.params {
                 print("    \(p.name)=\(p.defaultValue)  (\(p.allowed))  \(p.help)")
