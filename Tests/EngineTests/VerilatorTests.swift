@@ -62,7 +62,7 @@ import Verilog
     }
 
     @Test(arguments: [
-        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf, wallace, vibnn, fft)"),
+        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf, wallace, vibnn, fft, circulant, circnn, ernn)"),
         (["emit", "--design", "lfsr", "--param", "seed=0"], "LFSR seed 0 is not allowed: an all-zero state never leaves zero"),
         (["emit", "--design", "lfsr", "--param", "degree=4", "--param", "seed=16"], "LFSR seed 16 does not fit 4 bits"),
         (["emit", "--design", "taus", "--param", "kind=taus99"], "parameter kind=taus99 is not allowed: expected taus88|taus113"),
@@ -107,6 +107,13 @@ import Verilog
         (["emit", "--design", "fft", "--param", "arch=parallel", "--param", "n=128"], "parameter n=128 is too large for arch=parallel"),
         (["verify", "--design", "fft", "--param", "input=real", "--param", "order=bit-reversed"], "parameter order=bit-reversed is not offered with input=real dir=forward"),
         (["report", "--design", "fft", "--synth", "altera"], "--synth: unknown target 'altera'"),
+        (["emit", "--design", "circulant", "--param", "k=12"], "parameter k=12 must be a power of two in 4...128"),
+        (["emit", "--design", "circulant", "--param", "m=20", "--param", "n=30", "--param", "k=64"], "k=64 is larger than the matrix (m=20, n=30): a block would be mostly padding; choose k <= 16"),
+        (["emit", "--design", "circulant", "--param", "weights=/nonexistent.json"], "cannot read weights file /nonexistent.json"),
+        (["emit", "--design", "circulant", "--param", "lanes=4", "--param", "n=8"], "lanes=4 exceeds q=1 block columns"),
+        (["emit", "--design", "circnn", "--param", "weights=/nonexistent.json"], "cannot read the circnn network at /nonexistent.json"),
+        (["emit", "--design", "ernn", "--param", "segments=12"], "parameter segments=12 must be a power of two in 2...256"),
+        (["emit", "--design", "ernn", "--param", "cell=rnn"], "parameter cell=rnn is not allowed: expected lstm|gru"),
     ])
     func badInputIsOneLineAndExitTwo(args: [String], message: String) throws {
         let (status, stderr) = try hwgen(args)
