@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft
+.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant
 
 all: build
 
@@ -90,6 +90,7 @@ soak: deps
 	done
 	.build/release/hwgen verify --design vibnn --vectors 300
 	$(MAKE) soak-fft
+	$(MAKE) soak-circulant
 
 # The FFT acceptance matrix in Verilator, 10^4 random frames per
 # configuration after the directed ones: N x width x twiddle width (data,
@@ -105,6 +106,19 @@ soak-fft: deps
 	    if [ $$input = complex ] && [ $$n -le 64 ]; then \
 	      .build/release/hwgen verify --design fft $$p --param arch=parallel --vectors 10000 2>/dev/null | tail -n 1; fi; \
 	  done; done; done; done; done; done
+
+# The block-circulant unit in Verilator, 10^4 random products after the
+# directed ones: k x lanes x banks x rounding over sizes that are not
+# multiples of k, then circnn and ernn (both cells) on 2,000 held-out images.
+soak-circulant: deps
+	swift build -c release --product hwgen
+	@for k in 4 8 16 32 64 128; do for lanes in 1 2; do for banks in 2 4; do for r in truncate convergent; do \
+	  p="--param k=$$k --param m=$$((3 * k - 1)) --param n=$$((5 * k + 3)) --param lanes=$$lanes --param banks=$$banks --param rounding=$$r"; \
+	  echo "soak circulant $$p"; .build/release/hwgen verify --design circulant $$p --vectors 10000 2>/dev/null | tail -n 1; \
+	done; done; done; done
+	.build/release/hwgen verify --design circnn --vectors 2000 2>/dev/null | tail -n 1
+	.build/release/hwgen verify --design ernn --vectors 2000 2>/dev/null | tail -n 1
+	.build/release/hwgen verify --design ernn --param cell=gru --vectors 2000 2>/dev/null | tail -n 1
 
 # One design's report: make report DESIGN=wallace [PARAMS="log2n=8"]
 report: build

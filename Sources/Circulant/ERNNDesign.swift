@@ -38,13 +38,7 @@ public struct ERNNDesign: Design {
     ] }
     public static var reportSets: [Params] { [Params(), Params { $0.cell = .gru }] }
 
-    /// $HWGEN_DATA, else the source tree's Data/, else ./Data.
-    public static var defaultPath: String {
-        if let d = ProcessInfo.processInfo.environment["HWGEN_DATA"] { return d + "/digits_ernn.json" }
-        let tree = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path + "/Data/digits_ernn.json"
-        return FileManager.default.fileExists(atPath: tree) ? tree : "Data/digits_ernn.json"
-    }
+    public static var defaultPath: String { DigitsImages.path("digits_ernn.json") }
 
     public let params: Params
     public let net: ERNNNet
@@ -70,41 +64,21 @@ public struct ERNNDesign: Design {
     public var reports: [any DesignReport] { [ERNNReport(design: self)] }
 
     /// Held-out images in order (a blank and a saturated image first).
-    public func images(count: Int) -> [[Int]] {
-        [Array(repeating: 0, count: 64), Array(repeating: 31, count: 64)] + (0..<count).map { net.testImages[$0 % net.testImages.count] }
-    }
+    public func images(count: Int) -> [[Int]] { DigitsImages.images(net.testImages, count: count) }
 
     public func stimulus(seed: UInt64, vectors: Int) -> Stimulus {
         stimulus(images(count: vectors), seed: seed, gaps: true)
     }
 
-    /// A pixel a beat, held until taken; with `gaps`, idle cycles between
-    /// some pixels and some images.
     public func stimulus(_ images: [[Int]], seed: UInt64, gaps: Bool) -> Stimulus {
-        var s = Stimulus(ports: ["in_valid", "in_data"])
-        var rng = SplitMix64(seed: seed ^ 0xE11)
-        for img in images {
-            if gaps && rng.next() % 4 == 0 { for _ in 0..<Int(rng.next() % 300) { s.add([:]) } }
-            for px in img {
-                while gaps && rng.next() % 16 == 0 { s.add([:]) }
-                s.add(["in_valid": 1, "in_data": BigValue(px)])
-            }
-        }
-        for _ in 0..<(2 * accelerator.imageCycles + 400) { s.add([:]) }
-        return s
+        DigitsImages.stimulus(images, seed: seed, gaps: gaps, drain: 2 * accelerator.imageCycles + 400)
     }
 
     public func expected(_ s: Stimulus) throws -> [Transaction] {
-        let w = model.config.width
-        let pixels = s.cycles.filter { !$0[0].isZero }.map { $0[1].intValue! }
-        var out: [Transaction] = []
-        for start in stride(from: 0, to: pixels.count - 63, by: 64) {
-            let y = try model.infer(Array(pixels[start..<start + 64]))
-            for b in 0..<5 {
-                let word = (BigValue(y.logits[2 * b + 1]).modPow2(w) << w) + BigValue(y.logits[2 * b]).modPow2(w)
-                out.append(Transaction(cycle: nil, values: [word, y.overflow[b] ? .one : .zero]))
-            }
+        let model = model
+        return try DigitsImages.expected(s, width: model.config.width) { img in
+            let y = try model.infer(img)
+            return (y.logits, y.overflow)
         }
-        return out
     }
 }

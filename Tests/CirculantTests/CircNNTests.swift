@@ -60,16 +60,7 @@ import Testing
         #expect(want.contains(true), "\(want)")
         let sim = try Simulator(try Elaborator.elaborate(d.top))
         sim.reset()
-        for img in images {
-            for px in img {
-                try sim.poke("in_valid", 1)
-                try sim.poke("in_data", px)
-                sim.eval()
-                while try sim.peek("in_ready").isZero { sim.step(); sim.eval() }
-                sim.step()
-            }
-        }
-        try sim.poke("in_valid", 0)
+        try feed(sim, images)
         sim.step(3000)
         let flags = try sim.peek("saturated")
         #expect((0..<3).map { flags.bit($0) } == want)
@@ -91,4 +82,18 @@ import Testing
             #expect("\(error)".contains("is not a circnn network file"))
         }
     }
+}
+
+/// Offers each image's pixels a beat at a time, each held until taken.
+func feed(_ sim: Simulator, _ images: [[Int]]) throws {
+    for img in images {
+        for px in img {
+            try sim.poke("in_valid", 1)
+            try sim.poke("in_data", px)
+            sim.eval()
+            while try sim.peek("in_ready").isZero { sim.step(); sim.eval() }
+            sim.step()
+        }
+    }
+    try sim.poke("in_valid", 0)
 }

@@ -61,16 +61,7 @@ import Testing
         #expect(want.contains(true), "\(want)")
         let sim = try Simulator(try Elaborator.elaborate(d.top))
         sim.reset()
-        for img in images {
-            for px in img {
-                try sim.poke("in_valid", 1)
-                try sim.poke("in_data", px)
-                sim.eval()
-                while try sim.peek("in_ready").isZero { sim.step(); sim.eval() }
-                sim.step()
-            }
-        }
-        try sim.poke("in_valid", 0)
+        try feed(sim, images)
         sim.step(2 * d.accelerator.imageCycles)
         let flags = try sim.peek("saturated")
         #expect((0..<3).map { flags.bit($0) } == want)
