@@ -33,8 +33,8 @@ public struct CircNNDesign: Design {
     // No synthesis by default: synth_xilinx of the whole network takes
     // about 45 s (`hwgen report --design circnn --synth xilinx`).
     public static var testSets: [Params] { [
-        Params { $0.width = 12; $0.wWidth = 12; $0.twWidth = 14; $0.fc1Lanes = 1; $0.fc2Lanes = 1; $0.convBanks = 2; $0.rounding = .truncate },
-        Params { $0.convLanes = 2; $0.fc1Lanes = 8; $0.fc2Lanes = 4; $0.convBanks = 8 },
+        Params { $0.width = 12; $0.wWidth = 12; $0.twWidth = 14; $0.convLanes = 2; $0.fc1Lanes = 8; $0.fc2Lanes = 1; $0.convBanks = 8
+                 $0.rounding = .truncate },
     ] }
 
     public static var defaultPath: String { DigitsImages.path("digits_circnn.json") }

@@ -32,11 +32,11 @@ public struct ERNNDesign: Design {
     public static let summary = "E-RNN LSTM/GRU cell: block-circulant gate matrix on FFT units, PWL sigmoid/tanh, the recurrence in hardware"
     public static let unit = "image"
     public static var testSets: [Params] { [
-        Params { $0.cell = .gru },
         Params { $0.width = 12; $0.wWidth = 10; $0.segments = 8; $0.lanes = 1; $0.rounding = .truncate },
         Params { $0.cell = .gru; $0.width = 14; $0.segments = 32; $0.lanes = 2 },
     ] }
-    public static var reportSets: [Params] { [Params(), Params { $0.cell = .gru }] }
+    // The GRU's report: `hwgen report --design ernn --param cell=gru` (its
+    // accuracy is also a test).
 
     public static var defaultPath: String { DigitsImages.path("digits_ernn.json") }
 
