@@ -49,23 +49,14 @@ public struct CircNNReport: DesignReport {
         let weights = L.reduce(0) { $0 + $1.weightWords }, dense = L.reduce(0) { $0 + $1.denseWords }
         rows.append(ReportRow("weights (reals)", "\(weights) vs dense \(dense): \(CirculantReport.ratio(dense, weights)) smaller (conv \(L[0].weightWords) vs \(L[0].denseWords), fc1 \(L[1].weightWords) vs \(L[1].denseWords), fc2 \(L[2].weightWords) vs \(L[2].denseWords))"))
         let units = L.map(CirculantMV.init)
-        func multiplies(_ l: Int) -> Int {
-            let c = L[l].config
-            return L[l].macMultiplies + (c.q + c.p) * units[l].forwardFFT.multipliers * c.half
-        }
         let counts = [CircNNNet.positions, 1, 1]
-        let perImage = (0..<3).reduce(0) { $0 + counts[$1] * multiplies($1) }
+        let perImage = (0..<3).reduce(0) { $0 + counts[$1] * units[$1].multipliesPerProduct }
         let densePerImage = (0..<3).reduce(0) { $0 + counts[$1] * L[$1].denseMultiplies }
         rows.append(ReportRow("multiplies per image", "\(perImage) (FFTs included) vs dense \(densePerImage): \(CirculantReport.ratio(densePerImage, perImage)) fewer"))
 
         // Timing: images back to back in the engine.
-        let n = 9
-        context.progress("running \(n) images back to back in the \(context.engine.name) engine")
-        let stim = d.stimulus(Array(net.testImages.prefix(n)), seed: context.options.seed, gaps: false)
-        let run = try context.engine.run(Job(name: CircNNDesign.name, ir: context.ir, ports: d.ports, stimulus: stim,
-                                             expected: try d.expected(stim), options: RunOptions(recordCycles: true)))
-        guard run.passed else { throw UserError("the back-to-back run failed: \(run.summary)") }
-        let firsts = stride(from: 0, to: run.transactionCycles.count, by: 5).map { run.transactionCycles[$0] }
+        let n = 9, images = Array(net.testImages.prefix(n))
+        let firsts = try DigitsImages.firstOutputs(d, images: images, stimulus: d.stimulus(images, seed: context.options.seed, gaps: false), context: context)
         let per = Double(firsts[n - 1] - firsts[n - 5]) / 4
         let formula = CircNNReport.cyclesPerImage(L)
         rows.append(ReportRow("latency (measured)", "\(firsts[0]) cycles from the first pixel offered to the first logits"))

@@ -88,8 +88,8 @@ public struct CirculantDesign: Design {
             matrix = try CirculantMatrix(m: p.m, n: p.n, k: p.k, columns: cols)
         }
         params = p
-        var rng = SplitMixDouble(seed: UInt64(p.seed) ^ 0xB1A5)
-        let bias = p.bias ? (0..<p.m).map { _ in rng.next() - 0.5 } : []
+        var rng = SplitMix64(seed: UInt64(p.seed) ^ 0xB1A5)
+        let bias = p.bias ? (0..<p.m).map { _ in rng.unit() - 0.5 } : []
         layer = try CirculantLayer(c, matrix: matrix, bias: bias)
         unit = CirculantMV(layer)
     }

@@ -35,6 +35,13 @@ public struct CirculantMV: Block {
         return "circulant_m\(c.m)_n\(c.n)_k\(c.k)_l\(c.lanes)_\(h)"
     }
 
+    /// Real multiplications per product: the element-wise stage and the q
+    /// forward and p inverse FFTs (their multipliers on each of k/2 cycles).
+    public var multipliesPerProduct: Int {
+        let c = layer.config
+        return layer.macMultiplies + (c.q + c.p) * forwardFFT.multipliers * c.half
+    }
+
     var forwardFFT: RealFFT { RealFFT(plan: layer.forward, style: layer.config.fftMults, natural: true) }
     var inverseFFT: RealFFT { RealFFT(plan: layer.inverse, style: layer.config.fftMults, natural: true) }
 

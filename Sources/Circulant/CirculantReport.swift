@@ -24,7 +24,7 @@ public struct CirculantReport: DesignReport {
     public static func costRows(_ L: CirculantLayer, _ unit: CirculantMV) -> [ReportRow] {
         let c = L.config
         let fftMults = unit.forwardFFT.multipliers * c.half      // real products per frame (k/2 cycles)
-        let perProduct = L.macMultiplies + (c.q + c.p) * fftMults
+        let perProduct = unit.multipliesPerProduct
         return [
             ReportRow("blocks", "p=\(c.p) x q=\(c.q) of k=\(c.k) (m=\(c.m), n=\(c.n), padded to \(c.p * c.k) x \(c.q * c.k))"),
             ReportRow("weights stored (reals)", "\(L.weightWords) = p·q·k vs dense \(L.denseWords): \(ratio(L.denseWords, L.weightWords)) smaller"),

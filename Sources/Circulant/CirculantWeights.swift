@@ -1,5 +1,6 @@
 import Foundation
 import FFT
+import Harness
 import HDL
 
 /// A block-circulant matrix in floating point: W (m x n) as p x q blocks of
@@ -31,9 +32,9 @@ public struct CirculantMatrix: Sendable, Hashable {
     /// in the inputs' range).
     public static func random(m: Int, n: Int, k: Int, seed: UInt64, scale: Double = 1) -> CirculantMatrix {
         let p = (m + k - 1) / k, q = (n + k - 1) / k
-        var rng = SplitMixDouble(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let a = scale / Double(n).squareRoot()
-        let cols = (0..<p).map { _ in (0..<q).map { _ in (0..<k).map { _ in a * (2 * rng.next() - 1) } } }
+        let cols = (0..<p).map { _ in (0..<q).map { _ in (0..<k).map { _ in a * (2 * rng.unit() - 1) } } }
         return try! CirculantMatrix(m: m, n: n, k: k, columns: cols)
     }
 
@@ -73,17 +74,9 @@ public struct CirculantMatrix: Sendable, Hashable {
     }
 }
 
-/// Uniform doubles in [0, 1) from SplitMix64 (seeded weights and inputs).
-public struct SplitMixDouble {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
+extension SplitMix64 {
+    /// A uniform double in [0, 1): the top 53 bits of the next draw.
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// The stored weights: each block's spectrum quantized in the frequency

@@ -35,6 +35,16 @@ enum DigitsImages {
         return s
     }
 
+    /// The cycle of each image's first logits, images offered back to back
+    /// in `context`'s engine (the run must match the model).
+    static func firstOutputs(_ design: any Design, images: [[Int]], stimulus: Stimulus, context: ReportContext) throws -> [Int] {
+        context.progress("running \(images.count) images back to back in the \(context.engine.name) engine")
+        let run = try context.engine.run(Job(name: type(of: design).name, ir: context.ir, ports: design.ports, stimulus: stimulus,
+                                             expected: try design.expected(stimulus), options: RunOptions(recordCycles: true)))
+        guard run.passed else { throw UserError("the back-to-back run failed: \(run.summary)") }
+        return stride(from: 0, to: run.transactionCycles.count, by: 5).map { run.transactionCycles[$0] }
+    }
+
     /// Five beats per image the stimulus offers, from `infer` (logits and
     /// per-beat overflow flags), logits `width` bits each.
     static func expected(_ s: Stimulus, width w: Int, infer: ([Int]) throws -> (logits: [Int], overflow: [Bool])) throws -> [Transaction] {

@@ -35,8 +35,7 @@ public struct ERNNReport: DesignReport {
         }
         let step = unitCycles(g, gu) + h + unitCycles(p, pu)
         let stored = g.weightWords + p.weightWords, dense = g.denseWords + p.denseWords
-        let mults = g.macMultiplies + (g.config.q + g.config.p) * gu.forwardFFT.multipliers * g.config.half
-            + p.macMultiplies + (p.config.q + p.config.p) * pu.forwardFFT.multipliers * p.config.half
+        let mults = gu.multipliesPerProduct + pu.multipliesPerProduct
         let denseMults = g.denseMultiplies + p.denseMultiplies
         return [
             ReportRow("E-RNN LSTM (153 in, 1024 hidden, 512 proj), k=\(k): weights", "\(stored) reals vs dense \(dense): \(CirculantReport.ratio(dense, stored)) smaller"),
@@ -68,17 +67,12 @@ public struct ERNNReport: DesignReport {
 
         let g = m.gates, c = m.classifier, gu = d.accelerator.gateUnit
         rows.append(ReportRow("weights (reals)", "gates \(g.weightWords) vs dense \(g.denseWords) (\(CirculantReport.ratio(g.denseWords, g.weightWords))), classifier \(c.weightWords) vs \(c.denseWords)"))
-        let perStep = g.macMultiplies + (g.config.q + g.config.p) * gu.forwardFFT.multipliers * g.config.half
+        let perStep = gu.multipliesPerProduct
         rows.append(ReportRow("gate multiplies per step", "\(perStep) (FFTs included) vs dense \(g.denseMultiplies): \(CirculantReport.ratio(g.denseMultiplies, perStep)) fewer"))
 
         // Timing: images back to back.
-        let n = 4
-        context.progress("running \(n) images back to back in the \(context.engine.name) engine")
-        let stim = d.stimulus(Array(net.testImages.prefix(n)), seed: context.options.seed, gaps: false)
-        let run = try context.engine.run(Job(name: ERNNDesign.name, ir: context.ir, ports: d.ports, stimulus: stim,
-                                             expected: try d.expected(stim), options: RunOptions(recordCycles: true)))
-        guard run.passed else { throw UserError("the back-to-back run failed: \(run.summary)") }
-        let firsts = stride(from: 0, to: run.transactionCycles.count, by: 5).map { run.transactionCycles[$0] }
+        let n = 4, images = Array(net.testImages.prefix(n))
+        let firsts = try DigitsImages.firstOutputs(d, images: images, stimulus: d.stimulus(images, seed: context.options.seed, gaps: false), context: context)
         let per = (firsts[n - 1] - firsts[1]) / (n - 2)
         let acc = d.accelerator
         rows.append(ReportRow("cycles per image (measured, back to back)", "\(per) (8 steps of \(acc.stepCycles): gate unit latency \(gu.latency), its outputs, \(H) cell updates)",

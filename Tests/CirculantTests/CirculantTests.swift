@@ -39,8 +39,8 @@ func circulant(_ edit: (inout CirculantDesign.Params) -> Void = { _ in }) throws
     @Test func frequencyDomainProductIsTheDenseOne() throws {
         let k = 8
         let w = CirculantMatrix.random(m: k, n: k, k: k, seed: 9)
-        var rng = SplitMixDouble(seed: 3)
-        let x = (0..<k).map { _ in 2 * rng.next() - 1 }
+        var rng = SplitMix64(seed: 3)
+        let x = (0..<k).map { _ in 2 * rng.unit() - 1 }
         let (W, X) = (CirculantMatrix.realDFT(w.columns[0][0]), CirculantMatrix.realDFT(x))
         // Bins above k/2 are the conjugates of those below (real signals).
         func bin(_ s: [(re: Double, im: Double)], _ f: Int) -> (Double, Double) {
