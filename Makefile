@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant
+.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc
 
 all: build
 
@@ -53,15 +53,17 @@ swift-test: build pydeps
 	swift test
 
 # Every registered design at its defaults and at each test parameter set,
-# in Verilator (the emitted Verilog) and in the Swift engine.
+# in Verilator (the emitted Verilog) and in the Swift engine, two runs at a
+# time (most Verilator builds use one core). A failure prints its output
+# and fails the target.
 verify-all: build
 	@$(HWGEN) list --test-sets | while read -r design params; do \
 	  flags=""; for p in $$params; do flags="$$flags --param $$p"; done; \
-	  for engine in verilator swift; do \
-	    echo "verify $$design $$params ($$engine)"; \
-	    $(HWGEN) verify --design $$design $$flags $(if $(VECTORS),--vectors $(VECTORS)) --engine $$engine 2>/dev/null; \
-	  done; \
-	done
+	  for engine in verilator swift; do echo "$$engine $$design$$flags"; done; \
+	done | xargs -P 2 -L 1 sh -c 'engine=$$1; design=$$2; shift 2; \
+	  if out=$$($(HWGEN) verify --design $$design "$$@" $(if $(VECTORS),--vectors $(VECTORS)) --engine $$engine 2>&1); \
+	  then echo "verify $$design $$* ($$engine): $$(echo "$$out" | tail -n 1)"; \
+	  else echo "FAILED verify $$design $$* ($$engine):"; echo "$$out"; exit 1; fi' _
 
 # Every design's report at the parameter sets it names (`hwgen list
 # --reports`): the generic section (size from the IR, a run checked against
@@ -91,6 +93,7 @@ soak: deps
 	.build/release/hwgen verify --design vibnn --vectors 300
 	$(MAKE) soak-fft
 	$(MAKE) soak-circulant
+	$(MAKE) soak-sc
 
 # The FFT acceptance matrix in Verilator, 10^4 random frames per
 # configuration after the directed ones: N x width x twiddle width (data,
@@ -119,6 +122,22 @@ soak-circulant: deps
 	.build/release/hwgen verify --design circnn --vectors 2000 2>/dev/null | tail -n 1
 	.build/release/hwgen verify --design ernn --vectors 2000 2>/dev/null | tail -n 1
 	.build/release/hwgen verify --design ernn --param cell=gru --vectors 2000 2>/dev/null | tail -n 1
+
+# Stochastic computing in Verilator, 10^4 random operand sets per
+# configuration after the directed ones: L x encoding x fan-in for the
+# neuron (each form), L x encoding for sc_mul, every source kind.
+soak-sc: deps
+	swift build -c release --product hwgen
+	@for L in 64 256 1024; do for e in unipolar bipolar; do \
+	  for r in lfsr sobol counter; do \
+	    p="--param L=$$L --param encoding=$$e --param rng=$$r --param wrng=$$( [ $$r = counter ] && echo sobol || echo same )"; \
+	    echo "soak sc_mul $$p"; .build/release/hwgen verify --design sc_mul $$p --vectors 10000 2>/dev/null | tail -n 1; \
+	  done; \
+	  for n in 9 25 128; do for f in acc sorter majority; do \
+	    p="--param L=$$L --param encoding=$$e --param n=$$n --param form=$$f"; \
+	    echo "soak sc_neuron $$p"; .build/release/hwgen verify --design sc_neuron $$p --vectors 10000 2>/dev/null | tail -n 1; \
+	  done; done; \
+	done; done
 
 # One design's report: make report DESIGN=wallace [PARAMS="log2n=8"]
 report: build

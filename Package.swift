@@ -4,14 +4,14 @@ import PackageDescription
 // Layers, lowest first; each target depends only on those above it:
 //   HDL (DSL, IR, checks)  →  Verilog (back end), Sim (Swift engine)
 //   Harness (Design, params, stimulus, reports, the Engine protocol), Analysis (statistics)
-//   families: Arithmetic, Blocks, Random, NN, FFT, Circulant — blocks, models, designs, reports; no engine
+//   families: Arithmetic, Blocks, Random, NN, FFT, Circulant, Stochastic — blocks, models, designs, reports; no engine
 //   Engines (Verilator, Swift), Catalog (every design), Fuzz
 //   executables: hwgen, hwgen-fuzz, hwgen-bench
 let package = Package(
     name: "hwgen",
     products: [
         .library(name: "HDL", targets: ["HDL", "Verilog", "Sim"]),
-        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Catalog"]),
+        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "Catalog"]),
         .executable(name: "hwgen", targets: ["hwgen"]),
     ],
     dependencies: [
@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "NN", dependencies: ["HDL", "Harness", "Arithmetic", "Random"]),
         .target(name: "FFT", dependencies: ["HDL", "Harness", "Analysis"]),
         .target(name: "Circulant", dependencies: ["HDL", "Harness", "Analysis", "FFT"]),
-        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant"]),
+        .target(name: "Stochastic", dependencies: ["HDL", "Harness", "Analysis", "Arithmetic", "Random"]),
+        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic"]),
         .target(name: "Engines", dependencies: ["HDL", "Verilog", "Sim", "Harness"]),
         .executableTarget(name: "hwgen", dependencies: [
             "HDL", "Verilog", "Harness", "Engines", "Catalog",
@@ -55,6 +56,7 @@ let package = Package(
         .testTarget(name: "RandomTests", dependencies: ["HDL", "Sim", "Harness", "Analysis", "Engines", "Random"]),
         .testTarget(name: "FFTTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "FFT"]),
         .testTarget(name: "CirculantTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "FFT", "Circulant"]),
+        .testTarget(name: "StochasticTests", dependencies: ["HDL", "Sim", "Harness", "Analysis", "Engines", "Random", "Stochastic"]),
         .testTarget(name: "NNTests", dependencies: ["HDL", "Sim", "Harness", "Engines", "Random", "NN"]),
     ]
 )

@@ -6,6 +6,7 @@ import HDL
 import Circulant
 import NN
 import Random
+import Stochastic
 
 /// Every design the command line knows, in the order `hwgen list` shows
 /// them: the only list. A new design is one file in its family and one
@@ -17,6 +18,7 @@ public enum Catalog {
         AnyDesign(LFSRDesign.self), AnyDesign(TauswortheDesign.self), AnyDesign(RLFDesign.self), AnyDesign(WallaceDesign.self),
         AnyDesign(VIBNNDesign.self),
         AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self), AnyDesign(ERNNDesign.self),
+        AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

@@ -114,6 +114,12 @@ import Verilog
         (["emit", "--design", "circnn", "--param", "weights=/nonexistent.json"], "cannot read the circnn network at /nonexistent.json"),
         (["emit", "--design", "ernn", "--param", "segments=12"], "parameter segments=12 must be a power of two in 2...256"),
         (["emit", "--design", "ernn", "--param", "cell=rnn"], "parameter cell=rnn is not allowed: expected lstm|gru"),
+        (["emit", "--design", "sc_mul", "--param", "L=100", "--param", "rng=sobol"], "stream length L=100 must be a power of two with sobol sources"),
+        (["emit", "--design", "sc_neuron", "--param", "n=0"], "parameter n=0 is out of range: expected an integer in 1...256"),
+        (["emit", "--design", "sc_neuron", "--param", "poly=31,4,0"], "LFSR polynomial x^31 + x^4 + 1 is not primitive"),
+        (["emit", "--design", "sc_mul", "--param", "poly=x^5+x^2+1"], "has degree 5, less than the 8 bits a cycle L=256 needs"),
+        (["emit", "--design", "sc_neuron", "--param", "form=sorter", "--param", "scale=5"], "scale=5 must have the parity of n + 1 = 26"),
+        (["emit", "--design", "sc_mul", "--param", "states=7"], "Stanh states K=7 must be even"),
     ])
     func badInputIsOneLineAndExitTwo(args: [String], message: String) throws {
         let (status, stderr) = try hwgen(args)

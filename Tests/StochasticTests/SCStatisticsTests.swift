@@ -1,0 +1,62 @@
+import Harness
+import Testing
+@testable import Stochastic
+
+/// The spec's statistics on the bit-exact models (acceptance 2 and 3).
+@Suite struct SCStatisticsTests {
+    func unit(_ L: Int, _ enc: SCEncoding, _ kind: SCSourceKind = .lfsr, share: SCSharing = .none, seed: UInt64 = 11) throws -> SCMultiplier {
+        try SCMultiplier(streams: try SCStreams(length: L, encoding: enc, kind: kind, sharing: share, seed: seed))
+    }
+
+    /// Independent LFSR SNGs: RMSE within 0.8...1.25 of sqrt(p(1 − p)/L)
+    /// (x2 bipolar), slope of log RMSE over log L in −0.6...−0.4, mean SCC
+    /// within ±0.05 at L ≥ 256. Seeds the report does not use.
+    @Test(arguments: SCEncoding.allCases)
+    func independentLFSRsFollowTheBernoulliTheory(encoding: SCEncoding) throws {
+        var points: [(Double, Double)] = []
+        for L in [16, 64, 256, 1024] {
+            let m = SCStatistics.multiply(try unit(L, encoding), trials: 500, seed: 77)
+            points.append((Double(L), m.rmse))
+            if L >= 64 { #expect(m.ratio >= 0.8 && m.ratio <= 1.25, "L=\(L): \(m.ratio)") }
+            if L >= 256 { #expect(abs(m.meanSCC) <= 0.05, "L=\(L): \(m.meanSCC)") }
+        }
+        let slope = SCStatistics.logLogSlope(points)
+        #expect(slope >= -0.6 && slope <= -0.4, "\(slope)")
+    }
+
+    /// Sobol streams: each operand's stream is exact to within 2 counts
+    /// (it is exact), the product far below the Bernoulli error.
+    @Test(arguments: [64, 256, 1024])
+    func sobolStreamsAreWithinTwoCounts(length: Int) throws {
+        let m = SCStatistics.multiply(try unit(length, .unipolar, .sobol), trials: 300, seed: 5)
+        #expect(m.maxStreamCounts <= 2)
+        #expect(m.ratio < 0.3, "\(m.ratio)")
+    }
+
+    /// One source for both: SCC = +1 and AND gives min(a, b) on every stream.
+    @Test func sharedSourceCorrelatesFully() throws {
+        let m = SCStatistics.multiply(try unit(256, .unipolar, share: .all), trials: 300, seed: 8)
+        #expect(m.meanSCC > 0.99)
+        #expect(m.notMin == 0)
+        let independent = SCStatistics.multiply(try unit(256, .unipolar), trials: 300, seed: 8)
+        #expect(independent.notMin > 250)
+    }
+
+    /// The acc form with an exact counter: the output count is within ±1 of
+    /// clamp(floor(Σ/scale), 0, L) of its product streams on ≥ 98% of
+    /// bipolar streams (the rest: a backlog or debt left in the accumulator
+    /// when the stream ends). The sorter and majority forms within their
+    /// stated figures.
+    @Test(arguments: [(9, 256), (25, 256), (128, 256), (9, 1024)])
+    func neuronFormsAgainstTheExactSum(n: Int, length: Int) throws {
+        let s = try SCStreams(length: length, encoding: .bipolar, kind: .lfsr, sharing: .none, seed: 21)
+        let trials = n == 128 ? 100 : 200
+        let acc = SCStatistics.neuron(try SCNeuronConfig(streams: s, n: n), trials: trials, seed: 4)
+        #expect(acc.withinOne >= 0.98, "\(acc)")
+        let sorter = SCStatistics.neuron(try SCNeuronConfig(streams: s, n: n, form: .sorter), trials: trials, seed: 4)
+        #expect(sorter.meanDeviation <= 0.03 * Double(length) && sorter.maxDeviation <= length * 15 / 100, "\(sorter)")
+        #expect(sorter.valueRMSE <= 1.5 * acc.valueRMSE, "\(sorter.valueRMSE) vs \(acc.valueRMSE)")
+        let maj = SCStatistics.neuron(try SCNeuronConfig(streams: s, n: n, form: .majority), trials: trials, seed: 4)
+        #expect(maj.chainRMSE <= 1 / Double(length).squareRoot(), "\(maj.chainRMSE)")
+    }
+}
