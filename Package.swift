@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "RandomTests", dependencies: ["HDL", "Sim", "Harness", "Analysis", "Engines", "Random"]),
         .testTarget(name: "FFTTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "FFT"]),
         .testTarget(name: "CirculantTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "FFT", "Circulant"]),
-        .testTarget(name: "StochasticTests", dependencies: ["HDL", "Sim", "Harness", "Analysis", "Engines", "Random", "Stochastic"]),
+        .testTarget(name: "StochasticTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Analysis", "Engines", "Random", "Stochastic"]),
         .testTarget(name: "NNTests", dependencies: ["HDL", "Sim", "Harness", "Engines", "Random", "NN"]),
     ]
 )

@@ -18,7 +18,7 @@ public enum Catalog {
         AnyDesign(LFSRDesign.self), AnyDesign(TauswortheDesign.self), AnyDesign(RLFDesign.self), AnyDesign(WallaceDesign.self),
         AnyDesign(VIBNNDesign.self),
         AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self), AnyDesign(ERNNDesign.self),
-        AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self),
+        AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self), AnyDesign(SCPoolDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

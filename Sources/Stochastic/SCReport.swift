@@ -51,7 +51,8 @@ struct SCMulReport: DesignReport {
                                       bound: "0.8...1.25", pass: m.ratio >= 0.8 && m.ratio <= 1.25))
             }
             if L >= 256 {
-                rows.append(ReportRow("independent LFSRs: mean SCC of a and b, L=\(L)", String(format: "%+.4f (mean |SCC| %.3f per stream)", m.meanSCC, m.meanAbsSCC),
+                let ideal = SCStatistics.idealAbsSCC(length: L, width: m.width, trials: trials, seed: seed)
+                rows.append(ReportRow("independent LFSRs: mean SCC of a and b, L=\(L)", String(format: "%+.4f (mean |SCC| %.3f per stream; ideal Bernoulli streams %.3f)", m.meanSCC, m.meanAbsSCC, ideal),
                                       bound: "|mean| <= 0.05", pass: abs(m.meanSCC) <= 0.05))
             }
         }
@@ -61,9 +62,17 @@ struct SCMulReport: DesignReport {
         if own.count > 1 {
             rows.append(ReportRow("this design's sources: log-log slope", String(format: "%.3f", SCStatistics.logLogSlope(own.filter { $0.1 > 0 }))))
         }
+        // Sobol over L for the figure, then at the design's L when it is a power of two.
+        var sobolPoints: [(Double, Double)] = [], sobolRuns: [Int: SCStatistics.Multiply] = [:]
+        for L in SCMulReport.lengths {
+            let m = measure(try unit { $0.length = L; $0.rng = .sobol; $0.wrng = .sobol; $0.share = .none })
+            sobolRuns[L] = m
+            sobolPoints.append((Double(L), m.rmse))
+        }
+        rows.append(ReportRow("Sobol (dimensions 1, 2): log-log slope of the product RMSE", String(format: "%.3f", SCStatistics.logLogSlope(sobolPoints))))
         // Sobol (dimensions 1 and 2) at the design's L when it is a power of two.
         let sobolL = s.length.nonzeroBitCount == 1 ? s.length : 256
-        let sobol = measure(try unit { $0.length = sobolL; $0.rng = .sobol; $0.wrng = .sobol; $0.share = .none })
+        let sobol = try sobolRuns[sobolL] ?? measure(try unit { $0.length = sobolL; $0.rng = .sobol; $0.wrng = .sobol; $0.share = .none })
         rows.append(ReportRow("Sobol stream |error|, L=\(sobolL)", String(format: "max %.1f counts = %.4f", sobol.maxStreamCounts, sobol.maxStreamCounts / Double(sobolL)),
                               bound: "<= 2/L", pass: sobol.maxStreamCounts <= 2))
         rows.append(ReportRow("Sobol product |error| (dimensions 1, 2), L=\(sobolL)", String(format: "max %.1f counts, RMSE %.5f (%.2f x the Bernoulli theory)", sobol.maxProductCounts, sobol.rmse, sobol.ratio)))
@@ -78,6 +87,7 @@ struct SCMulReport: DesignReport {
             rows.append(ReportRow("Stanh K=\(p.states): mean |out − tanh(K/2 · ab)|", String(format: "%.4f", mine.stanhMAE)))
         }
         var series = [LinePlot.Series("independent LFSRs", lfsr, colour: "#4a79a8"),
+                      LinePlot.Series("Sobol (dimensions 1, 2)", sobolPoints, colour: "#6a9f58"),
                       LinePlot.Series("theory sqrt(p(1-p)/L)\(s.encoding == .bipolar ? " x2" : "")", theory.isEmpty ? [] : theory, colour: "#999999")]
         if !isLFSR {
             series.append(LinePlot.Series("this design (\(s.kind.rawValue)/\(s.weightKind.rawValue), \(s.sharing.rawValue))", own, colour: "#c0504d"))
@@ -114,5 +124,23 @@ struct SCNeuronReport: DesignReport {
             rows.append(ReportRow("RMSE against the chain's expected value (independent inputs)", String(format: "%.4f", m.chainRMSE)))
         }
         return ReportSection(title, rows: rows)
+    }
+}
+
+/// The sc_pool report: the pooled value's RMSE against the operands' mean
+/// and the Bernoulli figure of a random select.
+struct SCPoolReport: DesignReport {
+    let design: SCPoolDesign
+    var title: String { "sc_pool" }
+
+    func run(_ context: ReportContext) throws -> ReportSection {
+        let trials = max(200, min(4000, context.options.samples / 256))
+        context.progress("\(trials) operand sets through the pooling model")
+        let r = SCStatistics.pool(design.pool, trials: trials, seed: context.options.seed)
+        let s = design.pool.streams
+        return ReportSection(title, rows: [
+            ReportRow("pooled RMSE against the mean of \(design.pool.window) operands", String(format: "%.5f (%.2f x sqrt(p(1-p)/L)%@ = %.5f), L=%d, select from %@, %d operand sets",
+                                                                                        r.rmse, r.rmse / r.theory, s.encoding == .bipolar ? " x2" : "", r.theory, s.length, s.weightKind.rawValue, trials)),
+        ])
     }
 }

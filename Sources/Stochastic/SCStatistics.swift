@@ -18,7 +18,7 @@ public enum SCStatistics {
     /// What `multiply` measures, in value units (bipolar errors are twice
     /// the probability errors).
     public struct Multiply: Sendable {
-        public var length = 0, trials = 0
+        public var length = 0, width = 0, trials = 0
         /// RMSE of the product, and its theory for independent Bernoulli
         /// streams: sqrt(mean p(1 − p)/L), p = P(product bit) (x2 bipolar).
         public var rmse = 0.0, theory = 0.0
@@ -45,6 +45,7 @@ public enum SCStatistics {
         _ = model.step(start: true, a: a, b: b)
         var r = Multiply()
         r.length = L
+        r.width = w
         r.trials = trials
         var se = 0.0, th = 0.0, sse = 0.0, sth = 0.0, sccSum = 0.0, sccAbs = 0.0, sccN = 0, tanhErr = 0.0
         let bipolar = s.encoding == .bipolar, k = bipolar ? 2.0 : 1.0
@@ -158,5 +159,54 @@ public enum SCStatistics {
         r.valueRMSE = (se / Double(trials)).squareRoot()
         r.chainRMSE = (ce / Double(trials)).squareRoot()
         return r
+    }
+
+    /// RMSE of the pooled value against the operands' mean, and the
+    /// Bernoulli theory sqrt(p(1 − p)/L) of a uniformly random select
+    /// (x2 bipolar), over `trials` random operand sets.
+    public static func pool(_ pool: SCAvgPool, trials: Int, seed: UInt64) -> (rmse: Double, theory: Double) {
+        let s = pool.streams, L = s.length, w = s.width, k = pool.window
+        var model = SCAvgPoolModel(pool)
+        var rng = SplitMix64(seed: seed)
+        let draw = { (r: inout SplitMix64) in (0..<k).map { _ in Int(r.next() >> UInt64(64 - w)) } }
+        var x = draw(&rng)
+        _ = model.step(start: true, x: x)
+        var se = 0.0, th = 0.0
+        let scale = s.encoding == .bipolar ? 2.0 : 1.0
+        for f in 0..<trials {
+            let cur = x
+            if f + 1 < trials { x = draw(&rng) }
+            var ones = 0
+            for t in 0..<L where model.step(start: t == L - 1 && f + 1 < trials, x: x).out { ones += 1 }
+            let mean = cur.reduce(0.0) { $0 + s.value($1) } / Double(k)
+            let p = cur.reduce(0.0) { $0 + Double($1) } / Double(k << w)
+            let e = s.value(count: ones) - mean
+            se += e * e
+            th += scale * scale * p * (1 - p) / Double(L)
+        }
+        return ((se / Double(trials)).squareRoot(), (th / Double(trials)).squareRoot())
+    }
+
+    /// Mean |SCC| per stream of two ideal Bernoulli streams (independent
+    /// uniform numbers from SplitMix64, not an LFSR) of random operands:
+    /// the floor finite L puts under any source's per-stream figure.
+    public static func idealAbsSCC(length L: Int, width w: Int, trials: Int, seed: UInt64) -> Double {
+        var rng = SplitMix64(seed: seed)
+        var sum = 0.0, n = 0
+        for _ in 0..<trials {
+            let a = rng.next() >> UInt64(64 - w), b = rng.next() >> UInt64(64 - w)
+            var na = 0, nb = 0, nab = 0
+            for _ in 0..<L {
+                let x = a > rng.next() >> UInt64(64 - w), y = b > rng.next() >> UInt64(64 - w)
+                if x { na += 1 }
+                if y { nb += 1 }
+                if x && y { nab += 1 }
+            }
+            if let c = scc(pa: Double(na) / Double(L), pb: Double(nb) / Double(L), pab: Double(nab) / Double(L)) {
+                sum += abs(c)
+                n += 1
+            }
+        }
+        return n > 0 ? sum / Double(n) : 0
     }
 }

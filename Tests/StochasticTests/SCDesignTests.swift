@@ -48,6 +48,17 @@ func scNeuron(_ edit: (inout SCNeuronDesign.Params) -> Void = { _ in }) throws -
         #expect(!run.passed)
     }
 
+    @Test func poolingMatchesTheModel() throws {
+        var failures: [String] = []
+        for (k, rng, wrng) in [(2, SCSourceKind.lfsr, SCSourceKind?.none), (8, .sobol, .counter), (16, .counter, .lfsr)] {
+            var p = SCPoolDesign.Params()
+            p.k = k; p.streams.length = 32; p.streams.rng = rng; p.streams.wrng = wrng; p.streams.encoding = k == 8 ? .bipolar : .unipolar
+            let r = try SwiftEngine().verify(try SCPoolDesign(p), name: "sc_pool", seed: 2, vectors: 10)
+            if !r.passed { failures.append("k=\(k) \(rng): \(r.summary)") }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
     /// Shared and separate sources build as many LFSRs as the sharing says.
     @Test func sharingDecidesTheSourceCount() throws {
         for (share, lfsrs) in [(SCSharing.none, 2 * 9 + 1), (.inputs, 3), (.all, 1)] {

@@ -33,6 +33,17 @@ import Testing
         #expect(m.ratio < 0.3, "\(m.ratio)")
     }
 
+    /// MUX pooling with a random select: the Bernoulli figure of the mean;
+    /// a round-robin (counter) select does better.
+    @Test func poolingFollowsTheBernoulliTheory() throws {
+        let s = try SCStreams(length: 256, encoding: .bipolar, kind: .lfsr, sharing: .none, seed: 3)
+        let r = SCStatistics.pool(try SCAvgPool(streams: s, window: 4), trials: 400, seed: 6)
+        #expect(r.rmse / r.theory >= 0.8 && r.rmse / r.theory <= 1.25, "\(r)")
+        let c = try SCStreams(length: 256, encoding: .bipolar, kind: .lfsr, weightKind: .counter, sharing: .none, seed: 3)
+        let rr = SCStatistics.pool(try SCAvgPool(streams: c, window: 4), trials: 400, seed: 6)
+        #expect(rr.rmse < r.rmse)
+    }
+
     /// One source for both: SCC = +1 and AND gives min(a, b) on every stream.
     @Test func sharedSourceCorrelatesFully() throws {
         let m = SCStatistics.multiply(try unit(256, .unipolar, share: .all), trials: 300, seed: 8)
