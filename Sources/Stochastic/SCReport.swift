@@ -113,15 +113,22 @@ struct SCNeuronReport: DesignReport {
         let m = SCStatistics.neuron(c, trials: trials, seed: context.options.seed)
         let name = "out count − clamp(floor(Σ/scale), 0, L) of the product streams"
         let dev = String(format: "max |·| %d, mean %.2f counts, %.1f%% within ±1", m.maxDeviation, m.meanDeviation, 100 * m.withinOne)
+        // The stated figures hold for independent LFSR sources; other
+        // sources are reported without a gate.
+        let independent = s.kind == .lfsr && s.weightKind == .lfsr && s.sharing == .none
         switch c.form {
-        case .acc where c.count == .exact:
+        case .acc where c.count == .exact && s.encoding == .bipolar && independent:
             rows.append(ReportRow(name, dev, bound: "within ±1 on >= 98% of streams", pass: m.withinOne >= 0.98))
+        case .sorter where independent:
+            rows.append(ReportRow(name, dev, bound: "mean <= 3% of L", pass: m.meanDeviation <= 0.03 * Double(s.length)))
         default:
             rows.append(ReportRow(name, dev))
         }
         rows.append(ReportRow("RMSE against clamp(Σ x·w + b)/scale of the operands", String(format: "%.4f (value units, %d operand sets)", m.valueRMSE, trials)))
         if c.form == .majority {
-            rows.append(ReportRow("RMSE against the chain's expected value (independent inputs)", String(format: "%.4f", m.chainRMSE)))
+            let ratio = m.chainRMSE / m.chainTheory
+            rows.append(ReportRow("RMSE against the chain's expected value (independent inputs)", String(format: "%.4f (%.2f x its Bernoulli figure %.4f)", m.chainRMSE, ratio, m.chainTheory),
+                                  bound: independent ? "0.8...1.25 x" : "", pass: independent ? ratio >= 0.8 && ratio <= 1.25 : nil))
         }
         return ReportSection(title, rows: rows)
     }

@@ -113,6 +113,8 @@ public enum SCStatistics {
         /// Majority form: RMSE against the chain's expected value for
         /// independent inputs.
         public var chainRMSE = 0.0
+        /// Its Bernoulli figure: sqrt(mean q(1 − q)/L), q = the chain's P(1) (x2 bipolar).
+        public var chainTheory = 0.0
     }
 
     /// `trials` random operand sets through the neuron model.
@@ -124,7 +126,7 @@ public enum SCStatistics {
         _ = model.step(start: true, x: ops.x, w: ops.w, bias: ops.bias)
         var r = Neuron()
         r.trials = trials
-        var devSum = 0, within = 0, se = 0.0, ce = 0.0
+        var devSum = 0, within = 0, se = 0.0, ce = 0.0, ct = 0.0
         let bipolar = s.encoding == .bipolar
         for f in 0..<trials {
             let cur = ops
@@ -143,21 +145,29 @@ public enum SCStatistics {
             if c.form == .majority {
                 // P(1) of each product bit, then of the chain's output.
                 let u = { (a: Int) in Double(a) / Double(1 << s.width) }
-                var p = zip(cur.x, cur.w).map { bipolar ? u($0) * u($1) + (1 - u($0)) * (1 - u($1)) : u($0) * u($1) } + [u(cur.bias)]
-                if p.count % 2 == 0 { p.append(0.5) }
-                var q = p[0]
-                for k in stride(from: 1, to: p.count, by: 2) {
-                    let (a, b) = (p[k], p[k + 1])
-                    q = q * a + q * b + a * b - 2 * q * a * b
+                let p = zip(cur.x, cur.w).map { bipolar ? u($0) * u($1) + (1 - u($0)) * (1 - u($1)) : u($0) * u($1) } + [u(cur.bias)]
+                func chain(_ p: [Double]) -> Double {
+                    var q = p[0]
+                    for k in stride(from: 1, to: p.count, by: 2) {
+                        let (a, b) = (p[k], p[k + 1])
+                        q = q * a + q * b + a * b - 2 * q * a * b
+                    }
+                    return q
                 }
+                // An even count takes the toggling bit last: half the cycles
+                // a 0, half a 1 — not random, so the figure averages the two.
+                let halves = p.count % 2 == 0 ? [chain(p + [0]), chain(p + [1])] : [chain(p)]
+                let q = halves.reduce(0, +) / Double(halves.count)
                 let e = y - (bipolar ? 2 * q - 1 : q)
                 ce += e * e
+                ct += (bipolar ? 4 : 1) * halves.reduce(0) { $0 + $1 * (1 - $1) } / Double(halves.count) / Double(L)
             }
         }
         r.meanDeviation = Double(devSum) / Double(trials)
         r.withinOne = Double(within) / Double(trials)
         r.valueRMSE = (se / Double(trials)).squareRoot()
         r.chainRMSE = (ce / Double(trials)).squareRoot()
+        r.chainTheory = (ct / Double(trials)).squareRoot()
         return r
     }
 
