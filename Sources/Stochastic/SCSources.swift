@@ -1,3 +1,4 @@
+import Harness
 import HDL
 import Random
 import Synchronization
@@ -5,7 +6,11 @@ import Synchronization
 /// Sobol direction numbers, made from their definition (Bratley and Fox):
 /// dimension 1 is van der Corput (v_k = 2^−k); dimension j ≥ 2 takes the
 /// (j−1)-th primitive polynomial over GF(2) in order of degree then value
-/// (x + 1, x^2 + x + 1, x^3 + x + 1, ...), initial m_1..m_s = 1, and the
+/// (x + 1, x^2 + x + 1, x^3 + x + 1, ...), initial m_1 = 1 and m_2..m_s
+/// odd numbers below 2^k drawn from a generator seeded by (j, k) — all-ones
+/// initial values would make the top s bits of every dimension equal those
+/// of dimension 1, and a dimension whose degree reaches w a copy of it —
+/// and the
 /// recurrence m_k = 2a_1·m_{k−1} ⊕ ... ⊕ 2^(s−1)a_(s−1)·m_(k−s+1) ⊕ 2^s·m_(k−s) ⊕ m_(k−s).
 public enum SobolDirections {
     struct Search { var list = [Polynomial([1, 0])], degree = 2, code = 0 }
@@ -31,7 +36,11 @@ public enum SobolDirections {
         let p = polynomial(dimension: j), s = p.degree
         var m: [UInt64] = []
         for k in 1...w {
-            if k <= s { m.append(1); continue }
+            if k <= s {
+                var r = SplitMix64(seed: UInt64(j) << 32 | UInt64(k))
+                m.append(k == 1 ? 1 : (r.next() >> UInt64(64 - k)) | 1)
+                continue
+            }
             var v = m[k - 1 - s] ^ (m[k - 1 - s] << UInt64(s))
             for i in 1..<s where p.exponents.contains(s - i) { v ^= m[k - 1 - i] << UInt64(i) }
             m.append(v)
