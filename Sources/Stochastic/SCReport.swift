@@ -1,7 +1,26 @@
 import Analysis
 import Foundation
 import Harness
+import HDL
 import Random
+
+/// Runs `vectors` random operand sets of `design` through the context's
+/// engine against its model; on 0 mismatches the model's transactions are
+/// the hardware's outputs. Returns them with, for every stream that ran to
+/// its end, the stimulus row that started it, in completion order.
+func scHardwareRun(_ design: any Design, _ context: ReportContext, length: Int, vectors: Int) throws
+    -> (result: RunResult, outputs: [Transaction], starts: [[BigValue]]) {
+    let stim = design.stimulus(seed: context.options.seed &+ 1000, vectors: vectors)
+    let expected = try design.expected(stim)
+    context.progress("\(vectors) operand sets through \(context.engine.name)")
+    let result = try context.engine.run(Job(name: context.name, ir: context.ir, ports: design.ports, stimulus: stim, expected: expected))
+    let startCycles = stim.cycles.indices.filter { !stim.cycles[$0][0].isZero }
+    var starts: [[BigValue]] = []
+    for (i, c) in startCycles.enumerated() where i + 1 == startCycles.count || startCycles[i + 1] >= c + length {
+        starts.append(stim.cycles[c])
+    }
+    return (result, expected, starts)
+}
 
 /// The sc_mul report: the spec's statistics on the bit-exact model — the
 /// product's RMSE against the Bernoulli theory over L (this design's
@@ -81,6 +100,22 @@ struct SCMulReport: DesignReport {
         rows.append(ReportRow("one shared LFSR: mean SCC of a and b", String(format: "%+.4f", shared.meanSCC), bound: ">= 0.99", pass: shared.meanSCC >= 0.99))
         rows.append(ReportRow("one shared LFSR: AND = min(a, b)", "\(trials - shared.notMin) of \(trials) streams", bound: "all (unipolar)",
                               pass: s.encoding == .unipolar ? shared.notMin == 0 : nil))
+        // The same figure from the generated hardware's own outputs.
+        let hw = try scHardwareRun(design, context, length: s.length, vectors: trials)
+        let doneRows = hw.outputs.filter { !$0.values[8].isZero }
+        var hse = 0.0, hth = 0.0
+        for (t, row) in zip(doneRows, hw.starts) {
+            let va = s.value(row[1].intValue!), vb = s.value(row[2].intValue!)
+            let pa = Double(row[1].intValue!) / Double(1 << s.width), pb = Double(row[2].intValue!) / Double(1 << s.width)
+            let p = s.encoding == .bipolar ? pa * pb + (1 - pa) * (1 - pb) : pa * pb
+            let e = s.value(count: t.values[3].intValue!) - va * vb
+            hse += e * e
+            hth += (s.encoding == .bipolar ? 4 : 1) * p * (1 - p) / Double(s.length)
+        }
+        let hwRatio = (hse / hth).squareRoot()
+        rows.append(ReportRow("product RMSE of the hardware (\(context.engine.name), \(doneRows.count) streams, L=\(s.length))",
+                              String(format: "%.5f (%.2f x theory), %@", (hse / Double(max(1, doneRows.count))).squareRoot(), hwRatio, hw.result.passed ? "0 mismatches against the model" : "MISMATCHES"),
+                              bound: "0 mismatches", pass: hw.result.passed && doneRows.count == hw.starts.count))
         let mine = measure(design.unitBlock)
         rows.append(ReportRow("MUX sum (a + b)/2 RMSE, this design", String(format: "%.5f (%.2f x Bernoulli theory %.5f)", mine.sumRMSE, mine.sumRMSE / mine.sumTheory, mine.sumTheory)))
         if s.encoding == .bipolar {
@@ -125,6 +160,22 @@ struct SCNeuronReport: DesignReport {
             rows.append(ReportRow(name, dev))
         }
         rows.append(ReportRow("RMSE against clamp(Σ x·w + b)/scale of the operands", String(format: "%.4f (value units, %d operand sets)", m.valueRMSE, trials)))
+        // The value RMSE from the generated hardware's own outputs.
+        let hwTrials = min(trials, 500)
+        let hw = try scHardwareRun(design, context, length: s.length, vectors: hwTrials)
+        let doneRows = hw.outputs.filter { !$0.values[2].isZero }
+        let w = s.width
+        var hse = 0.0
+        for (t, row) in zip(doneRows, hw.starts) {
+            let code = { (v: BigValue, i: Int) in (v >> (w * i)).modPow2(w).intValue! }
+            let sum = (0..<c.n).reduce(s.value(row[3].intValue!)) { $0 + s.value(code(row[1], $1)) * s.value(code(row[2], $1)) }
+            let target = min(1, max(s.encoding == .bipolar ? -1 : 0, sum / Double(c.scale)))
+            let e = s.value(count: t.values[1].intValue!) - target
+            hse += e * e
+        }
+        rows.append(ReportRow("the same RMSE from the hardware (\(context.engine.name), \(doneRows.count) streams)",
+                              String(format: "%.4f, %@", (hse / Double(max(1, doneRows.count))).squareRoot(), hw.result.passed ? "0 mismatches against the model" : "MISMATCHES"),
+                              bound: "0 mismatches", pass: hw.result.passed && doneRows.count == hw.starts.count))
         if c.form == .majority {
             let ratio = m.chainRMSE / m.chainTheory
             rows.append(ReportRow("RMSE against the chain's expected value (independent inputs)", String(format: "%.4f (%.2f x its Bernoulli figure %.4f)", m.chainRMSE, ratio, m.chainTheory),
@@ -144,10 +195,21 @@ struct SCPoolReport: DesignReport {
         let trials = max(200, min(4000, context.options.samples / 256))
         context.progress("\(trials) operand sets through the pooling model")
         let r = SCStatistics.pool(design.pool, trials: trials, seed: context.options.seed)
-        let s = design.pool.streams
+        let s = design.pool.streams, w = s.width, k = design.pool.window
+        let hw = try scHardwareRun(design, context, length: s.length, vectors: min(trials, 1000))
+        let doneRows = hw.outputs.filter { !$0.values[2].isZero }
+        var hse = 0.0
+        for (t, row) in zip(doneRows, hw.starts) {
+            let mean = (0..<k).reduce(0.0) { $0 + s.value((row[1] >> (w * $1)).modPow2(w).intValue!) } / Double(k)
+            let e = s.value(count: t.values[1].intValue!) - mean
+            hse += e * e
+        }
         return ReportSection(title, rows: [
             ReportRow("pooled RMSE against the mean of \(design.pool.window) operands", String(format: "%.5f (%.2f x sqrt(p(1-p)/L)%@ = %.5f), L=%d, select from %@, %d operand sets",
                                                                                         r.rmse, r.rmse / r.theory, s.encoding == .bipolar ? " x2" : "", r.theory, s.length, s.weightKind.rawValue, trials)),
+            ReportRow("the same RMSE from the hardware (\(context.engine.name), \(doneRows.count) streams)",
+                      String(format: "%.5f, %@", (hse / Double(max(1, doneRows.count))).squareRoot(), hw.result.passed ? "0 mismatches against the model" : "MISMATCHES"),
+                      bound: "0 mismatches", pass: hw.result.passed && doneRows.count == hw.starts.count),
         ])
     }
 }
