@@ -13,7 +13,9 @@ public enum SCForm: String, Sendable, CaseIterable {
 }
 
 /// The parallel counter of the `acc` form: exact, or approximate (APC:
-/// pairs of bits ANDed and ORed alternately, their count doubled).
+/// each pair of bits through one majority gate whose third input
+/// alternates, so it is an AND one cycle and an OR the next; the count of
+/// those doubled).
 public enum SCCount: String, Sendable, CaseIterable {
     case exact, apc
 }
@@ -114,7 +116,7 @@ public struct SCNeuron: Block {
         let out: Signal
         switch c.form {
         case .acc:
-            let count = c.count == .exact ? AdderTree.sum(bits) : SCNeuron.apc(bits)
+            let count = c.count == .exact ? AdderTree.sum(bits) : SCNeuron.apc(bits, toggle: frame.t.bit(0))
             let acc = m.register("acc", .sint(c.accWidth), reset: 0)
             let sum = m.wire("acc_next", (acc + (count << 1) - c.offset2).resized(to: c.accWidth))
             out = m.wire("fire", sum >= 2 * c.scale)
@@ -144,14 +146,16 @@ public struct SCNeuron: Block {
 
     static func majority(_ a: Signal, _ b: Signal, _ c: Signal) -> Signal { (a & b) | (b & c) | (a & c) }
 
-    /// APC: bit pairs (2j, 2j+1) ANDed for even j and ORed for odd j (their
-    /// sum a + b = (a AND b) + (a OR b), so the alternation is unbiased),
-    /// the count of those doubled, plus an odd last bit.
-    static func apc(_ bits: [Signal]) -> Signal {
+    /// APC: bit pairs (2j, 2j+1) each through MAJ(a, b, c) with c = (t + j)
+    /// mod 2 — an AND when c = 0, an OR when c = 1. (a AND b) + (a OR b) =
+    /// a + b, so each pair is unbiased over any two cycles whatever its
+    /// inputs' values (a fixed AND/OR choice per pair is unbiased only
+    /// when the pairs are alike: 21 counts off on average at n = 25); the
+    /// count of those doubled, plus an odd last bit. `toggle` is t mod 2.
+    static func apc(_ bits: [Signal], toggle: Signal) -> Signal {
         var pairs: [Signal] = []
         for j in 0..<(bits.count / 2) {
-            let a = bits[2 * j], b = bits[2 * j + 1]
-            pairs.append(j % 2 == 0 ? a & b : a | b)
+            pairs.append(majority(bits[2 * j], bits[2 * j + 1], j % 2 == 0 ? toggle : ~toggle))
         }
         var total = pairs.isEmpty ? nil : AdderTree.sum(pairs) << 1
         if bits.count % 2 == 1 { total = total.map { $0 + bits[bits.count - 1] } ?? bits[bits.count - 1] }

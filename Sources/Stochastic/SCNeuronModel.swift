@@ -70,8 +70,9 @@ public struct SCNeuronModel {
             if c.count == .exact {
                 count = p.filter { $0 }.count
             } else {
+                // Pair j: AND on cycles where t + j is even, OR where odd.
                 var pairs = 0
-                for j in 0..<(p.count / 2) where j % 2 == 0 ? (p[2 * j] && p[2 * j + 1]) : (p[2 * j] || p[2 * j + 1]) { pairs += 1 }
+                for j in 0..<(p.count / 2) where (frame.t + j) % 2 == 0 ? (p[2 * j] && p[2 * j + 1]) : (p[2 * j] || p[2 * j + 1]) { pairs += 1 }
                 count = 2 * pairs + (p.count % 2 == 1 && p[p.count - 1] ? 1 : 0)
             }
             let sum = acc + 2 * count - c.offset2

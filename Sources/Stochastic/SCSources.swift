@@ -67,8 +67,10 @@ public enum SCSource: Hashable, Sendable {
 }
 
 /// The software side: each source's w-bit number this cycle, then a step.
-/// Written from the definitions (bit-serial LFSR recurrence, Gray-code-free
-/// Sobol by the binary expansion of the index), not from the hardware.
+/// Written from the definitions (the LFSR recurrence bit by bit, where the
+/// hardware leaps w steps with parity masks; a Sobol point as the XOR of
+/// the direction numbers the index's Gray code selects, where the hardware
+/// XORs per output bit), not from the hardware.
 public struct SCSourceModel {
     let source: SCSource
     let width: Int

@@ -81,6 +81,10 @@ import Testing
         let sorter = SCStatistics.neuron(try SCNeuronConfig(streams: s, n: n, form: .sorter), trials: trials, seed: 4)
         #expect(sorter.meanDeviation <= 0.03 * Double(length) && sorter.maxDeviation <= length * 15 / 100, "\(sorter)")
         #expect(sorter.valueRMSE <= 1.5 * acc.valueRMSE, "\(sorter.valueRMSE) vs \(acc.valueRMSE)")
+        // APC (a majority gate per pair, AND and OR on alternate cycles):
+        // within 1.5x the exact counter's error (a fixed AND/OR per pair was 3.8x).
+        let apc = SCStatistics.neuron(try SCNeuronConfig(streams: s, n: n, count: .apc), trials: trials, seed: 4)
+        #expect(apc.valueRMSE <= 1.5 * acc.valueRMSE, "\(apc.valueRMSE) vs \(acc.valueRMSE)")
         let maj = SCStatistics.neuron(try SCNeuronConfig(streams: s, n: n, form: .majority), trials: trials, seed: 4)
         #expect(maj.chainRMSE >= 0.8 * maj.chainTheory && maj.chainRMSE <= 1.25 * maj.chainTheory, "\(maj)")
     }
