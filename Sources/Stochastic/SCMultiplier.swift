@@ -53,7 +53,7 @@ public struct SCMultiplierModel {
     public let streams: SCStreams
     public let states: Int
     var frame: SCFrameModel
-    var sources: [SCSourceModel] = []
+    var sources: SCSourceSet
     var aSource = 0, bSource = 0, selSource = 0
     var a = 0, b = 0, state: Int
     var counts = [SCCounterModel](repeating: SCCounterModel(), count: 3)
@@ -63,17 +63,10 @@ public struct SCMultiplierModel {
         states = unit.states
         frame = SCFrameModel(length: streams.length)
         state = states / 2
-        var index: [SCSource: Int] = [:]
-        func source(_ side: Int) -> Int {
-            let src = SCSource.make(streams.kind(side: side), instance: streams.instance(side: side, index: 0, pairs: 1), streams: streams)
-            if let k = index[src] { return k }
-            sources.append(SCSourceModel(src, streams: streams))
-            index[src] = sources.count - 1
-            return sources.count - 1
-        }
-        aSource = source(0)
-        bSource = source(1)
-        selSource = source(2)
+        sources = SCSourceSet(streams)
+        aSource = sources.add(side: 0, index: 0, pairs: 1)
+        bSource = sources.add(side: 1, index: 0, pairs: 1)
+        selSource = sources.add(side: 2, index: 0, pairs: 1)
     }
 
     /// This cycle's outputs, in port order: a_bit, b_bit, prod, prod_count,
@@ -84,9 +77,9 @@ public struct SCMultiplierModel {
     }
 
     public mutating func step(start: Bool, a newA: Int, b newB: Int) -> Outputs {
-        let sa = UInt64(a) > sources[aSource].value
-        let sb = UInt64(b) > sources[bSource].value
-        let sel = UInt64(1 << (streams.width - 1)) > sources[selSource].value
+        let sa = UInt64(a) > sources.value(aSource)
+        let sb = UInt64(b) > sources.value(bSource)
+        let sel = UInt64(1 << (streams.width - 1)) > sources.value(selSource)
         let prod = streams.encoding == .unipolar ? sa && sb : sa == sb
         let sum = sel ? sb : sa
         let tanh = state >= states / 2
@@ -97,7 +90,7 @@ public struct SCMultiplierModel {
         for (i, bit) in [prod, sum, tanh].enumerated() { counts[i].step(bit, busy: busy, last: last, start: start) }
         if busy { state = prod ? min(state + 1, states - 1) : max(state - 1, 0) }
         if start { a = newA; b = newB; state = states / 2 }
-        for k in sources.indices { sources[k].step() }
+        sources.step()
         return out
     }
 }

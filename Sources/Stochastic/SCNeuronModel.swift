@@ -6,7 +6,7 @@ public struct SCNeuronModel {
     public let config: SCNeuronConfig
     var frame: SCFrameModel
     var counter = SCCounterModel()
-    var sources: [SCSourceModel] = []
+    var sources: SCSourceSet
     /// For each operand i: its source index for x and for w; then the bias's.
     var xSource: [Int] = [], wSource: [Int] = []
     var biasSource = 0
@@ -24,19 +24,12 @@ public struct SCNeuronModel {
         frame = SCFrameModel(length: s.length)
         x = Array(repeating: 0, count: config.n)
         w = x
-        var index: [SCSource: Int] = [:]
-        func source(_ side: Int, _ i: Int) -> Int {
-            let src = SCSource.make(s.kind(side: side), instance: s.instance(side: side, index: i, pairs: config.n), streams: s)
-            if let k = index[src] { return k }
-            sources.append(SCSourceModel(src, streams: s))
-            index[src] = sources.count - 1
-            return sources.count - 1
-        }
+        sources = SCSourceSet(s)
         for i in 0..<config.n {
-            xSource.append(source(0, i))
-            wSource.append(source(1, i))
+            xSource.append(sources.add(side: 0, index: i, pairs: config.n))
+            wSource.append(sources.add(side: 1, index: i, pairs: config.n))
         }
-        biasSource = source(2, 0)
+        biasSource = sources.add(side: 2, index: 0, pairs: config.n)
     }
 
     /// The outputs of this cycle: out (the stream bit, 0 between streams),
@@ -48,11 +41,11 @@ public struct SCNeuronModel {
         let unipolar = config.streams.encoding == .unipolar
         var p: [Bool] = []
         for i in 0..<config.n {
-            let a = UInt64(x[i]) > sources[xSource[i]].value
-            let b = UInt64(w[i]) > sources[wSource[i]].value
+            let a = UInt64(x[i]) > sources.value(xSource[i])
+            let b = UInt64(w[i]) > sources.value(wSource[i])
             p.append(unipolar ? a && b : a == b)
         }
-        p.append(UInt64(bias) > sources[biasSource].value)
+        p.append(UInt64(bias) > sources.value(biasSource))
         return p
     }
 
@@ -109,7 +102,7 @@ public struct SCNeuronModel {
             w = newW
             bias = newBias
         }
-        for k in sources.indices { sources[k].step() }
+        sources.step()
         return outputs
     }
 }

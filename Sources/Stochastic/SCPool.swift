@@ -38,7 +38,7 @@ public struct SCAvgPoolModel {
     public let pool: SCAvgPool
     var frame: SCFrameModel
     var counter = SCCounterModel()
-    var sources: [SCSourceModel] = []
+    var sources: SCSourceSet
     var inputSource: [Int] = [], selectSource = 0
     var x: [Int]
 
@@ -47,29 +47,22 @@ public struct SCAvgPoolModel {
         let s = pool.streams, k = pool.window
         frame = SCFrameModel(length: s.length)
         x = Array(repeating: 0, count: k)
-        var index: [SCSource: Int] = [:]
-        func source(_ kind: SCSourceKind, _ instance: Int) -> Int {
-            let src = SCSource.make(kind, instance: instance, streams: s)
-            if let i = index[src] { return i }
-            sources.append(SCSourceModel(src, streams: s))
-            index[src] = sources.count - 1
-            return sources.count - 1
-        }
-        inputSource = (0..<k).map { source(s.kind, s.instance(side: 0, index: $0, pairs: k)) }
-        selectSource = source(s.weightKind, s.instance(side: 1, index: 0, pairs: k))
+        sources = SCSourceSet(s)
+        inputSource = (0..<k).map { sources.add(side: 0, index: $0, pairs: k) }
+        selectSource = sources.add(side: 1, index: 0, pairs: k)
     }
 
     /// out (0 between streams), out_count, done of this cycle; then the edge.
     public mutating func step(start: Bool, x newX: [Int]) -> (out: Bool, count: Int, done: Bool) {
         let w = pool.streams.width
-        let chosen = Int(sources[selectSource].value >> UInt64(w - pool.selectBits))
-        let bit = UInt64(x[chosen]) > sources[inputSource[chosen]].value
+        let chosen = Int(sources.value(selectSource) >> UInt64(w - pool.selectBits))
+        let bit = UInt64(x[chosen]) > sources.value(inputSource[chosen])
         let outputs = (frame.busy && bit, counter.result, frame.done)
         let busy = frame.busy
         let (_, last) = frame.step(start: start)
         counter.step(bit, busy: busy, last: last, start: start)
         if start { x = newX }
-        for i in sources.indices { sources[i].step() }
+        sources.step()
         return outputs
     }
 }

@@ -115,6 +115,35 @@ public struct SCSourceModel {
     }
 }
 
+/// The sources of one SC circuit in software, as the hardware has them:
+/// each distinct source once (SNGs sharing one read the same model), all
+/// stepped every cycle.
+struct SCSourceSet {
+    let streams: SCStreams
+    private(set) var models: [SCSourceModel] = []
+    private var index: [SCSource: Int] = [:]
+
+    init(_ streams: SCStreams) { self.streams = streams }
+
+    /// The model of `kind`'s instance `instance`, added on first use.
+    mutating func add(_ kind: SCSourceKind, instance: Int) -> Int {
+        let src = SCSource.make(kind, instance: instance, streams: streams)
+        if let k = index[src] { return k }
+        models.append(SCSourceModel(src, streams: streams))
+        index[src] = models.count - 1
+        return models.count - 1
+    }
+
+    /// The source of operand `i` of `side` (see `SCStreams.instance`).
+    mutating func add(side: Int, index i: Int, pairs: Int) -> Int {
+        add(streams.kind(side: side), instance: streams.instance(side: side, index: i, pairs: pairs))
+    }
+
+    func value(_ k: Int) -> UInt64 { models[k].value }
+
+    mutating func step() { for k in models.indices { models[k].step() } }
+}
+
 /// The sources of one SC circuit in hardware: each distinct instance built
 /// once (a shared source is one register set feeding several SNGs), all
 /// stepping every cycle from reset.
