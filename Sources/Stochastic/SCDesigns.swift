@@ -77,7 +77,6 @@ public struct SCMulDesign: Design {
         Params { $0.streams.length = 1024; $0.streams.encoding = .bipolar; $0.streams.rng = .counter; $0.streams.wrng = .lfsr; $0.streams.share = .inputs },
         Params { $0.streams.length = 100; $0.streams.share = .all; $0.streams.poly = Polynomial([9, 4, 0]) },
     ] }
-    public static var reportSets: [Params] { [Params()] }
 
     public let params: Params
     public let unitBlock: SCMultiplier

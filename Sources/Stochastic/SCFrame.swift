@@ -63,14 +63,14 @@ struct SCFrameModel {
     let length: Int
     var busy = false, t = 0, done = false
 
-    /// Advances one cycle given `start`; returns whether this cycle was a
-    /// stream cycle and whether it was the last.
-    mutating func step(start: Bool) -> (busy: Bool, last: Bool) {
-        let was = busy, last = busy && t == length - 1
+    /// Advances one cycle given `start`; returns whether this cycle was
+    /// the stream's last.
+    mutating func step(start: Bool) -> Bool {
+        let last = busy && t == length - 1
         done = last
         if busy { t += 1; if last { busy = false } }
         if start { busy = true; t = 0 }
-        return (was, last)
+        return last
     }
 }
 

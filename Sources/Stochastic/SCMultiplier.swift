@@ -86,7 +86,7 @@ public struct SCMultiplierModel {
         let busy = frame.busy
         let out = Outputs(a: busy && sa, b: busy && sb, prod: busy && prod, sum: busy && sum, tanh: busy && tanh,
                           prodCount: counts[0].result, sumCount: counts[1].result, tanhCount: counts[2].result, done: frame.done)
-        let (_, last) = frame.step(start: start)
+        let last = frame.step(start: start)
         for (i, bit) in [prod, sum, tanh].enumerated() { counts[i].step(bit, busy: busy, last: last, start: start) }
         if busy { state = prod ? min(state + 1, states - 1) : max(state - 1, 0) }
         if start { a = newA; b = newB; state = states / 2 }

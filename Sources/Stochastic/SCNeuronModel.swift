@@ -86,7 +86,7 @@ public struct SCNeuronModel {
         }
         let outputs = Outputs(out: frame.busy && fire, count: counter.result, done: frame.done)
         let busy = frame.busy
-        let (_, last) = frame.step(start: start)
+        let last = frame.step(start: start)
         counter.step(fire, busy: busy, last: last, start: start)
         if busy {
             acc = nextAcc

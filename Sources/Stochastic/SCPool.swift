@@ -59,7 +59,7 @@ public struct SCAvgPoolModel {
         let bit = UInt64(x[chosen]) > sources.value(inputSource[chosen])
         let outputs = (frame.busy && bit, counter.result, frame.done)
         let busy = frame.busy
-        let (_, last) = frame.step(start: start)
+        let last = frame.step(start: start)
         counter.step(bit, busy: busy, last: last, start: start)
         if start { x = newX }
         sources.step()

@@ -51,7 +51,7 @@ struct SCMulReport: DesignReport {
         // This design's sources over L.
         var ownRuns: [Int: SCStatistics.Multiply] = [:]
         var own: [(Double, Double)] = [], theory: [(Double, Double)] = [], lfsr: [(Double, Double)] = []
-        for L in SCMulReport.lengths where s.kind == .lfsr && s.weightKind == .lfsr || L.nonzeroBitCount == 1 {
+        for L in SCMulReport.lengths {
             let m = measure(try unit { $0.length = L })
             ownRuns[L] = m
             own.append((Double(L), m.rmse))
