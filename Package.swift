@@ -4,14 +4,14 @@ import PackageDescription
 // Layers, lowest first; each target depends only on those above it:
 //   HDL (DSL, IR, checks)  →  Verilog (back end), Sim (Swift engine)
 //   Harness (Design, params, stimulus, reports, the Engine protocol), Analysis (statistics)
-//   families: Arithmetic, Blocks, Random, NN, FFT, Circulant, Stochastic — blocks, models, designs, reports; no engine
+//   families: Arithmetic, Blocks, Random, NN, FFT, Circulant, Stochastic, AQFP — blocks, models, designs, reports; no engine
 //   Engines (Verilator, Swift), Catalog (every design), Fuzz
 //   executables: hwgen, hwgen-fuzz, hwgen-bench
 let package = Package(
     name: "hwgen",
     products: [
         .library(name: "HDL", targets: ["HDL", "Verilog", "Sim"]),
-        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "Catalog"]),
+        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Catalog"]),
         .executable(name: "hwgen", targets: ["hwgen"]),
     ],
     dependencies: [
@@ -35,10 +35,12 @@ let package = Package(
         .target(name: "FFT", dependencies: ["HDL", "Harness", "Analysis"]),
         .target(name: "Circulant", dependencies: ["HDL", "Harness", "Analysis", "FFT"]),
         .target(name: "Stochastic", dependencies: ["HDL", "Harness", "Analysis", "Arithmetic", "Random"]),
-        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic"]),
+        .target(name: "AQFP", dependencies: ["HDL", "Harness", "Analysis", "Stochastic"],
+                resources: [.copy("Benchmarks")]),
+        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP"]),
         .target(name: "Engines", dependencies: ["HDL", "Verilog", "Sim", "Harness"]),
         .executableTarget(name: "hwgen", dependencies: [
-            "HDL", "Verilog", "Harness", "Engines", "Catalog",
+            "HDL", "Verilog", "Harness", "Engines", "Catalog", "AQFP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "Fuzz", dependencies: ["HDL", "Verilog", "Sim", "Engines"]),
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "FFTTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "FFT"]),
         .testTarget(name: "CirculantTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "FFT", "Circulant"]),
         .testTarget(name: "StochasticTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Analysis", "Engines", "Random", "Stochastic"]),
+        .testTarget(name: "AQFPTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "Stochastic", "AQFP"]),
         .testTarget(name: "NNTests", dependencies: ["HDL", "Sim", "Harness", "Engines", "Random", "NN"]),
     ]
 )

@@ -7,6 +7,7 @@ import Circulant
 import NN
 import Random
 import Stochastic
+import AQFP
 
 /// Every design the command line knows, in the order `hwgen list` shows
 /// them: the only list. A new design is one file in its family and one
@@ -19,6 +20,7 @@ public enum Catalog {
         AnyDesign(VIBNNDesign.self),
         AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self), AnyDesign(ERNNDesign.self),
         AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self), AnyDesign(SCPoolDesign.self),
+        AnyDesign(AQFPDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

@@ -19,8 +19,9 @@ struct Hwgen: ParsableCommand {
           hwgen verify --design requant --param overflow=wrap --trace requant.vcd
           hwgen report --design wallace --svg-dir plots
           hwgen emit --design fft --param n=1024 --param scaling=shift
+          hwgen aqfp --input Sources/AQFP/Benchmarks/iscas --equiv
         """,
-        subcommands: [List.self, Emit.self, Verify.self, Report.self])
+        subcommands: [List.self, Emit.self, Verify.self, Report.self, Aqfp.self])
 }
 
 /// Progress lines go to stderr, so stdout stays the result.

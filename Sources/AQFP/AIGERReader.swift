@@ -1,0 +1,167 @@
+import HDL
+
+/// Reads combinational AIGER (binary `aig` and ASCII `aag`, format 1.0 and
+/// the 1.9 header when its extra counts are 0) into a MIG: each AND is
+/// MAJ(a, b, 0). Names come from the symbol table (`i0 name`, `o0 name`),
+/// else i<k>/o<k>. Latches and malformed files are refused naming the line
+/// (for the binary AND section: the byte offset).
+public enum AIGERReader {
+    public static func read(_ data: [UInt8], file: String) throws -> MIG {
+        var pos = 0, line = 1
+        func fail(_ msg: String, byte: Bool = false) -> UserError {
+            byte ? netlistError(file, nil, "byte \(pos): \(msg)") : netlistError(file, line, msg)
+        }
+        func readLine() throws -> String {
+            guard pos < data.count else { throw fail("unexpected end of file") }
+            var end = pos
+            while end < data.count, data[end] != 10 { end += 1 }
+            let s = String(decoding: data[pos..<end], as: UTF8.self)
+            pos = min(end + 1, data.count)
+            line += 1
+            return s.hasSuffix("\r") ? String(s.dropLast()) : s
+        }
+        func numbers(_ s: String, _ count: Int, _ what: String) throws -> [Int] {
+            let parts = s.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == count, let v = Optional(parts.compactMap { Int($0) }), v.count == count,
+                  v.allSatisfy({ $0 >= 0 }) else {
+                line -= 1
+                defer { line += 1 }
+                throw fail("expected \(what) (\(count) non-negative integer\(count == 1 ? "" : "s")), found '\(s)'")
+            }
+            return v
+        }
+
+        let header = try readLine()
+        var fields = header.split(separator: " ").map(String.init)
+        guard let kind = fields.first, kind == "aig" || kind == "aag" else {
+            line = 1
+            throw fail("not an AIGER file: the header must start with 'aig' or 'aag'")
+        }
+        fields.removeFirst()
+        line -= 1
+        let h = try numbers(fields.joined(separator: " "), fields.count, "the header counts M I L O A")
+        line += 1
+        guard h.count >= 5 else { line = 1; throw fail("the header needs M I L O A") }
+        let (maxVar, ni, nl, no, na) = (h[0], h[1], h[2], h[3], h[4])
+        if nl > 0 { line = 1; throw fail("\(nl) latch(es): sequential AIGER is not supported (combinational netlists only)") }
+        if h.dropFirst(5).contains(where: { $0 != 0 }) {
+            line = 1
+            throw fail("bad-state, constraint, justice or fairness properties are not supported")
+        }
+        guard maxVar >= ni + nl + na else { line = 1; throw fail("M=\(maxVar) is less than I + L + A") }
+        let ascii = kind == "aag"
+
+        var mig = MIG()
+        var lits = [MIGLit?](repeating: nil, count: maxVar + 1)
+        lits[0] = .zero
+        func lit(_ l: Int) throws -> MIGLit {
+            guard l / 2 <= maxVar, let v = lits[l / 2] else {
+                throw fail("literal \(l) is used before it is defined", byte: !ascii)
+            }
+            return v.flipped(l & 1 == 1)
+        }
+        var inputVars: [Int] = []
+        for k in 0..<ni {
+            if ascii {
+                let v = try numbers(try readLine(), 1, "an input literal")[0]
+                guard v % 2 == 0, v >= 2, v / 2 <= maxVar, lits[v / 2] == nil else {
+                    line -= 1
+                    throw fail("input literal \(v) is not a fresh even literal")
+                }
+                inputVars.append(v / 2)
+            } else {
+                inputVars.append(k + 1)
+            }
+        }
+        // Inputs get their names after the symbol table is read; create them
+        // now under placeholders so their order is kept.
+        for (k, v) in inputVars.enumerated() { lits[v] = mig.input("i\(k)") }
+        var outLits: [(Int, Int)] = []
+        for _ in 0..<no { outLits.append((try numbers(try readLine(), 1, "an output literal")[0], line - 1)) }
+        var ands: [(Int, Int, Int, Int)] = []
+        if ascii {
+            for _ in 0..<na {
+                let v = try numbers(try readLine(), 3, "an AND line 'lhs rhs0 rhs1'")
+                ands.append((v[0], v[1], v[2], line - 1))
+            }
+        } else {
+            func varint() throws -> Int {
+                var x = 0, shift = 0
+                while true {
+                    guard pos < data.count else { throw fail("truncated AND section", byte: true) }
+                    let b = Int(data[pos]); pos += 1
+                    x |= (b & 0x7f) << shift
+                    if b & 0x80 == 0 { return x }
+                    shift += 7
+                    guard shift < 56 else { throw fail("delta too long", byte: true) }
+                }
+            }
+            for k in 0..<na {
+                let lhs = 2 * (ni + nl + k + 1)
+                let d0 = try varint(), d1 = try varint()
+                guard d0 <= lhs, d1 <= lhs - d0 else { throw fail("AND \(lhs): deltas out of range", byte: true) }
+                ands.append((lhs, lhs - d0, lhs - d0 - d1, -1))
+            }
+        }
+        // ASCII ANDs may come in any order: define each once its fanins are.
+        var pending = ands
+        while !pending.isEmpty {
+            var rest: [(Int, Int, Int, Int)] = []
+            for a in pending {
+                if a.1 / 2 <= maxVar, a.2 / 2 <= maxVar, lits[a.1 / 2] != nil, lits[a.2 / 2] != nil {
+                    guard a.0 % 2 == 0, a.0 / 2 <= maxVar, lits[a.0 / 2] == nil else {
+                        if a.3 >= 0 { line = a.3 }
+                        throw fail("AND output \(a.0) is not a fresh even literal", byte: a.3 < 0)
+                    }
+                    lits[a.0 / 2] = mig.and(try lit(a.1), try lit(a.2))
+                } else {
+                    rest.append(a)
+                }
+            }
+            if rest.count == pending.count {
+                let a = rest[0]
+                if a.3 >= 0 { line = a.3 }
+                throw fail("AND \(a.0) depends on an undefined literal or a cycle", byte: a.3 < 0)
+            }
+            pending = rest
+        }
+        // Symbol table and comments.
+        var inNames = [String?](repeating: nil, count: ni), outNames = [String?](repeating: nil, count: no)
+        while pos < data.count {
+            let s = try readLine()
+            if s == "c" { break }
+            if s.isEmpty { continue }
+            let kind = s.first!
+            let rest = s.dropFirst()
+            guard let sp = rest.firstIndex(of: " "), let k = Int(rest[..<sp]) else {
+                line -= 1
+                throw fail("bad symbol table line '\(s)'")
+            }
+            let name = String(rest[rest.index(after: sp)...])
+            if kind == "i", k < ni { inNames[k] = name }
+            else if kind == "o", k < no { outNames[k] = name }
+            else if kind != "l" && kind != "b" && kind != "c" && kind != "j" && kind != "f" {
+                line -= 1
+                throw fail("bad symbol table line '\(s)'")
+            }
+        }
+        var taken = Set<String>()
+        var named = MIG()
+        // Rebuild with the final names (the graph is small next to parsing).
+        var map = [MIGLit](repeating: .zero, count: mig.nodes.count)
+        for (k, n) in mig.inputs.enumerated() {
+            map[n] = named.input(verilogName(inNames[k] ?? "i\(k)", taken: &taken))
+        }
+        for n in mig.nodes.indices {
+            guard case .maj(let a, let b, let c) = mig.nodes[n] else { continue }
+            map[n] = named.maj(map[a.node].flipped(a.complemented), map[b.node].flipped(b.complemented),
+                               map[c.node].flipped(c.complemented))
+        }
+        for (k, (l, ln)) in outLits.enumerated() {
+            line = ln
+            let v = try lit(l)
+            named.output(verilogName(outNames[k] ?? "o\(k)", taken: &taken), map[v.node].flipped(v.complemented))
+        }
+        return named
+    }
+}
