@@ -92,17 +92,27 @@ struct Schedule {
     /// Cells of the cheapest tree from a root at `l0` serving `cap` signals
     /// to `levels`; nil when infeasible.
     func treeCost(_ l0: Int, _ cap: Int, _ levels: [Int]) -> Int? {
-        guard let top = levels.max() else { return 0 }
-        guard levels.min()! >= l0 else { return nil }
-        var count = [Int](repeating: 0, count: top - l0 + 1)
-        for r in levels { count[r - l0] += 1 }
+        guard !levels.isEmpty else { return 0 }
+        let sorted = levels.count == 1 ? levels : levels.sorted(by: >)
+        guard sorted.last! >= l0 else { return nil }
         let c = options.splitterCapacity
-        var carry = 0, cost = 0
-        for t in stride(from: top - l0, to: 0, by: -1) {
-            carry = (count[t] + carry + c - 1) / c
+        var i = 0, t = sorted[0], carry = 0, cost = 0
+        while t > l0 {
+            var x = carry
+            while i < sorted.count && sorted[i] == t { x += 1; i += 1 }
+            carry = (x + c - 1) / c
             cost += carry
+            t -= 1
+            // One signal and no demand until the next one: a buffer a level.
+            if carry == 1 {
+                let next = max(i < sorted.count ? sorted[i] : l0, l0)
+                cost += t - next
+                t = next
+            }
         }
-        return count[0] + carry <= cap ? cost : nil
+        var served = carry
+        while i < sorted.count { served += 1; i += 1 }
+        return served <= cap ? cost : nil
     }
 
     /// The latest level a root serving `cap` can sit at and still reach
@@ -122,10 +132,51 @@ struct Schedule {
     }
 
     /// Cells (buffers, splitters, inverters) node `n` needs at level `l`,
-    /// with `moved` at `to`; nil when infeasible.
+    /// with `moved` at `to`; nil when infeasible. The same count as
+    /// `treeCost` of `demands`, without building arrays: this runs in the
+    /// optimiser's inner loop.
     func cost(_ n: Int, at l: Int, moved: Int = -1, to: Int = 0) -> Int? {
-        let d = demands(n, at: l, moved: moved, to: to)
-        return treeCost(l, capacity(n), d.levels).map { $0 + d.inverters }
+        let cons = consumers[n]
+        if cons.isEmpty { return 0 }
+        var latestGate: Int? = nil, low = Int.max, top = Int.min, hasOutputs = false
+        for c in cons {
+            if case .gate(let g, _) = c {
+                let r = (g == moved ? to : level[g]) - 1
+                latestGate = max(latestGate ?? r, r)
+                low = min(low, r)
+                top = max(top, r)
+            } else {
+                hasOutputs = true
+            }
+        }
+        var inverters = 0
+        if hasOutputs {
+            for c in cons {
+                guard case .output(let k) = c else { continue }
+                let d = outputDemand(n, k, at: l, gateDemands: latestGate)
+                low = min(low, d.level)
+                top = max(top, d.level)
+                if d.inverter { inverters += 1 }
+            }
+        }
+        guard low >= l else { return nil }
+        let span = top - l + 1
+        let cap = capacity(n), c = options.splitterCapacity
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: span) { count -> Int? in
+            count.initialize(repeating: 0)
+            for x in cons {
+                switch x {
+                case .gate(let g, _): count[(g == moved ? to : level[g]) - 1 - l] += 1
+                case .output(let k): count[outputDemand(n, k, at: l, gateDemands: latestGate).level - l] += 1
+                }
+            }
+            var carry = 0, total = 0
+            for t in stride(from: span - 1, to: 0, by: -1) {
+                carry = (count[t] + carry + c - 1) / c
+                total += carry
+            }
+            return count[0] + carry <= cap ? total + inverters : nil
+        }
     }
 
     /// Buffers, splitters and inverters of the whole schedule.
@@ -156,8 +207,20 @@ struct Schedule {
             var best: Schedule? = nil, bestCost = Int.max
             for var s in starts {
                 s.optimise()
-                let c = s.totalCost
-                if c < bestCost { best = s; bestCost = c }
+                // Cross plateaus one way, then the other, while that helps.
+                var cost = s.totalCost
+                for _ in 0..<6 {
+                    var improved = false
+                    for drift in [1, -1] {
+                        var d = s
+                        d.optimise(drift: drift)
+                        d.optimise()
+                        let c = d.totalCost
+                        if c < cost { s = d; cost = c; improved = true }
+                    }
+                    if !improved { break }
+                }
+                if cost < bestCost { best = s; bestCost = cost }
             }
             self = best!
         }
@@ -244,17 +307,20 @@ struct Schedule {
     /// Moves each gate (and each unbalanced input) to the level in its
     /// feasible window where its tree and its fanins' trees cost least,
     /// sweeping until a sweep changes nothing.
-    mutating func optimise(maxSweeps: Int = 40) {
+    mutating func optimise(maxSweeps: Int = 40, drift: Int = 0) {
         var movable = mig.nodes.indices.filter { live[$0] && mig.isGate($0) }
         if !options.balanceInputs && options.phases == 1 { movable += mig.inputs.filter { live[$0] && !consumers[$0].isEmpty } }
         for sweep in 0..<maxSweeps {
             var changed = false
             let order = sweep % 2 == 0 ? movable : movable.reversed()
             for g in order {
-                if move(g) { changed = true }
+                if move(g, drift: drift) { changed = true }
                 if mig.isGate(g) {
                     for dir in [-1, 1] {
-                        for loose in [false, true] where moveChunk(g, dir, loose: loose) { changed = true }
+                        // `loose` only widens chunks towards the inputs.
+                        for loose in dir < 0 ? [false, true] : [false] where moveChunk(g, dir, loose: loose, drift: drift) {
+                            changed = true
+                        }
                     }
                 }
             }
@@ -272,14 +338,19 @@ struct Schedule {
         return sum
     }
 
-    mutating func move(_ g: Int) -> Bool {
+    /// With `drift` (+1 or -1), a move in that direction that costs the
+    /// same is taken too: a plateau crossed one way only, so sweeps end.
+    mutating func move(_ g: Int, drift: Int = 0) -> Bool {
         let here = level[g]
         guard var best = localCost(g, at: here) else { return false }
         var bestLevel = here
         for dir in [-1, 1] {
             var l = here + dir
             while abs(l - here) <= 64, let c = localCost(g, at: l) {
-                if c < best { best = c; bestLevel = l }
+                if c < best || (c == best && dir == drift && abs(l - here) > abs(bestLevel - here)) {
+                    best = c
+                    bestLevel = l
+                }
                 l += dir
             }
         }
@@ -293,7 +364,7 @@ struct Schedule {
     /// `loose`, also those whose splitter tree would run out of room);
     /// towards the outputs, the consumers right above it. Kept when the
     /// trees touched cost less.
-    mutating func moveChunk(_ g: Int, _ dir: Int, loose: Bool) -> Bool {
+    mutating func moveChunk(_ g: Int, _ dir: Int, loose: Bool, drift: Int = 0) -> Bool {
         var chunk = [g], inChunk: Set<Int> = [g], i = 0
         while i < chunk.count {
             let x = chunk[i]
@@ -314,7 +385,7 @@ struct Schedule {
                     inChunk.insert(h)
                 }
             }
-            if chunk.count > 48 { return false }
+            if chunk.count > 16 { return false }
         }
         var affected = inChunk
         for x in chunk { for f in mig.fanins(x) where !f.isConstant { affected.insert(f.node) } }
@@ -328,7 +399,7 @@ struct Schedule {
         }
         guard let before = total() else { return false }
         for x in chunk { level[x] += dir }
-        if chunk.allSatisfy({ level[$0] >= 1 }), let after = total(), after < before { return true }
+        if chunk.allSatisfy({ level[$0] >= 1 }), let after = total(), after < before || (after == before && dir == drift) { return true }
         for x in chunk { level[x] -= dir }
         return false
     }
