@@ -43,3 +43,37 @@ struct AQFPReport: DesignReport {
         return ReportSection("\(title): \(p.netlist.rawValue)", rows: rows)
     }
 }
+
+/// Switching energy of one Josephson junction per clock cycle in AQFP:
+/// 1.4 zJ, measured on MANA, the adiabatic superconducting microprocessor
+/// (Ayala et al., IEEE JSSC 56(4), 2021, "1.4-zJ/op unshunted Josephson
+/// junction devices"); cooling not included. Each AQFP cell is excited once
+/// a clock cycle, so a netlist dissipates about JJ × this per cycle.
+let zeptojoulePerJJ = 1.4
+
+struct SCDNNReport: DesignReport {
+    let design: SCDNNDesign
+    var title: String { "scdnn" }
+
+    func run(_ context: ReportContext) throws -> ReportSection {
+        let net = design.netlist, c = design.config, p = design.params
+        var rows = aqfpRows(net, gatesBefore: design.mig.gateCount)
+        let jj = Double(net.counts.jj), ghz = Double(p.ghz), L = c.streams.length
+        let perCycle = jj * zeptojoulePerJJ
+        rows.append(ReportRow("latency", String(format: "%d phases = %.2f clock cycles = %.2f ns at %d GHz (%d-phase clocking)",
+                                                net.depth, Double(net.depth) / 4, Double(net.depth) / 4 / ghz, p.ghz, p.phases)))
+        rows.append(ReportRow("energy estimate (JJ x 1.4 zJ per clock cycle, MANA, Ayala et al. JSSC 2021; no cooling)",
+                              String(format: "%.3g zJ per SC cycle (one bit of every stream); %.3g aJ per %d-bit stream = one neuron output; %.3g nW at %d GHz",
+                                     perCycle, perCycle * Double(L) / 1000, L, perCycle * ghz * 1e9 * 1e-21 * 1e9, p.ghz)))
+        rows.append(ReportRow("scale against the paper's fabricated AQFP circuits (83,000 JJ in 2016, Cai et al. ISCA 2019)",
+                              String(format: "%.0f JJ = %.1f%% of 83,000", jj, 100 * jj / 83_000)))
+        let streams = context.options.vectors ?? design.defaultVectors
+        context.progress("\(streams) streams through the phase-accurate netlist (\(context.engine.name)) against the SC model")
+        let stim = design.stimulus(seed: context.options.seed, vectors: streams)
+        let job = Job(name: context.name, ir: context.ir, ports: design.ports, stimulus: stim, expected: try design.expected(stim))
+        let r = try context.engine.run(job)
+        rows.append(ReportRow("stream bits of the AQFP netlist (\(context.engine.name)) against the SC golden model",
+                              r.verdict(unit: "stream", per: L), bound: "0 mismatches", pass: r.passed))
+        return ReportSection("\(title): \(c.form == .sorter ? "CONV, bitonic sorter" : "FC, majority chain"), n = \(c.n), L = \(L)", rows: rows)
+    }
+}

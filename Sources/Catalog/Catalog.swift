@@ -20,7 +20,7 @@ public enum Catalog {
         AnyDesign(VIBNNDesign.self),
         AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self), AnyDesign(ERNNDesign.self),
         AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self), AnyDesign(SCPoolDesign.self),
-        AnyDesign(AQFPDesign.self),
+        AnyDesign(AQFPDesign.self), AnyDesign(SCDNNDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

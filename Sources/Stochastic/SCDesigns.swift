@@ -3,19 +3,19 @@ import HDL
 import Random
 
 /// Parameters every SC design shares: stream length, encoding, sources.
-struct SCStreamParams: Hashable, Sendable {
-    var length = 256
-    var encoding = SCEncoding.unipolar
-    var rng = SCSourceKind.lfsr
-    var wrng: SCSourceKind? = nil
-    var share = SCSharing.none
-    var poly = SCStreams.defaultPolynomial
-    var seed = 1
+public struct SCStreamParams: Hashable, Sendable {
+    public var length = 256
+    public var encoding = SCEncoding.unipolar
+    public var rng = SCSourceKind.lfsr
+    public var wrng: SCSourceKind? = nil
+    public var share = SCSharing.none
+    public var poly = SCStreams.defaultPolynomial
+    public var seed = 1
 
-    init() {}
+    public init() {}
     init(_ edit: (inout SCStreamParams) -> Void) { edit(&self) }
 
-    static func specs<Root>(_ path: WritableKeyPath<Root, SCStreamParams>) -> [Param<Root>] { [
+    public static func specs<Root>(_ path: WritableKeyPath<Root, SCStreamParams>) -> [Param<Root>] { [
         .int("L", path.appending(path: \.length), SCStreams.lengths, "stream length in cycles (a power of two with sobol or counter sources); operands are ceil(log2 L) bits"),
         .choice("encoding", path.appending(path: \.encoding), "unipolar: x = P(1) in [0, 1); bipolar: x = 2P(1) − 1 in [−1, 1)"),
         .choice("rng", path.appending(path: \.rng), "random source of the first operands (and extra streams): LFSR (seeded stand-in for a true RNG), Sobol, or the phase counter"),
@@ -28,7 +28,7 @@ struct SCStreamParams: Hashable, Sendable {
         .int("seed", path.appending(path: \.seed), 0...Int.max, "LFSR seeds (each source's from this) and random operands"),
     ] }
 
-    func streams() throws -> SCStreams {
+    public func streams() throws -> SCStreams {
         try SCStreams(length: length, encoding: encoding, kind: rng, weightKind: wrng, sharing: share, polynomial: poly, seed: UInt64(seed))
     }
 }

@@ -36,17 +36,37 @@ public struct SCNeuronModel {
     /// out_count, done.
     public struct Outputs: Equatable { public var out: Bool, count: Int, done: Bool }
 
+    /// This cycle's random numbers, one per SNG — x side, w side, bias —
+    /// what the AQFP neuron's true RNGs supply (`scdnn` feeds them in).
+    public var sourceValues: (x: [UInt64], w: [UInt64], bias: UInt64) {
+        (xSource.map { sources.value($0) }, wSource.map { sources.value($0) }, sources.value(biasSource))
+    }
+
     /// This cycle's product bits (n products, then the bias).
     func products() -> [Bool] {
         let unipolar = config.streams.encoding == .unipolar
+        let r = given ?? sourceValues
         var p: [Bool] = []
         for i in 0..<config.n {
-            let a = UInt64(x[i]) > sources.value(xSource[i])
-            let b = UInt64(w[i]) > sources.value(wSource[i])
+            let a = UInt64(x[i]) > r.x[i]
+            let b = UInt64(w[i]) > r.w[i]
             p.append(unipolar ? a && b : a == b)
         }
-        p.append(UInt64(bias) > sources.value(biasSource))
+        p.append(UInt64(bias) > r.bias)
         return p
+    }
+
+    /// Random numbers given from outside for this step (an AQFP true RNG
+    /// per SNG) instead of the model's own sources.
+    var given: (x: [UInt64], w: [UInt64], bias: UInt64)? = nil
+
+    /// `step` with this cycle's random numbers given: the SNGs compare
+    /// against `randoms` (x side, w side, bias) instead of the sources.
+    public mutating func step(start: Bool, x newX: [Int], w newW: [Int], bias newBias: Int,
+                              randoms: (x: [UInt64], w: [UInt64], bias: UInt64)) -> Outputs {
+        given = randoms
+        defer { given = nil }
+        return step(start: start, x: newX, w: newW, bias: newBias)
     }
 
     /// One clock cycle: returns the outputs before the edge, then applies
