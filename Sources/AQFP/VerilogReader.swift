@@ -247,9 +247,8 @@ public enum VerilogReader {
                 out.append(Token(text: s, line: line))
                 continue
             }
-            guard "()[],;=~!&|^:".unicodeScalars.contains(c) else {
-                throw netlistError(file, line, "unexpected character '\(c)'")
-            }
+            // Any other character is a token of its own: the parser names
+            // the construct it cannot take.
             out.append(Token(text: String(c), line: line))
             i += 1
         }
