@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc
+.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc soak-aqfp aqfp-table
 
 all: build
 
@@ -46,7 +46,7 @@ emit: build
 verify: build
 	$(HWGEN) verify --design $(DESIGN) $(param_flags) $(if $(VECTORS),--vectors $(VECTORS)) --engine $(ENGINE)
 
-test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports readme-examples
+test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports aqfp-table readme-examples
 	@echo "make test: all checks passed"
 
 swift-test: build pydeps
@@ -94,6 +94,7 @@ soak: deps
 	$(MAKE) soak-fft
 	$(MAKE) soak-circulant
 	$(MAKE) soak-sc
+	$(MAKE) soak-aqfp
 
 # The FFT acceptance matrix in Verilator, 10^4 random frames per
 # configuration after the directed ones: N x width x twiddle width (data,
@@ -198,6 +199,32 @@ check-generated: build
 	for d in $$($(HWGEN) list --names); do (cd $$tmp && $$hwgen emit --design $$d -o Generated/$$d >/dev/null); done; \
 	if ! diff -r Generated $$tmp/Generated; then echo "Generated/ is stale: run 'make generate'" >&2; exit 1; fi; \
 	echo "Generated/ is up to date"
+
+# The AQFP flow on every bundled benchmark (ISCAS Verilog with Yosys
+# equivalence, EPFL AIGER), 10^4 phase-accurate vectors each in the Swift
+# engine: the JJ/depth table beside the published figures.
+aqfp-table: deps
+	swift build -c release --product hwgen
+	.build/release/hwgen aqfp --input Sources/AQFP/Benchmarks/iscas --equiv
+	.build/release/hwgen aqfp --input Sources/AQFP/Benchmarks/epfl
+
+# Every AQFP benchmark as the design `aqfp` in both engines (10^4 vectors
+# and more), at the defaults and four-phase strict, and the two scdnn
+# neurons at L = 256 with 2·depth streams.
+soak-aqfp: deps
+	swift build -c release --product hwgen
+	@for n in $$(.build/release/hwgen list --details | grep -m 1 -o 'netlist=c17 *([^)]*)' | sed 's/.*(//; s/)//' | tr '|' ' '); do \
+	  for e in verilator swift; do \
+	    for p in "" "--param phases=4 --param clocking=strict"; do \
+	      echo "soak aqfp netlist=$$n $$p ($$e)"; \
+	      .build/release/hwgen verify --design aqfp --param netlist=$$n $$p --vectors 10000 --engine $$e 2>/dev/null | tail -n 1; \
+	    done; \
+	  done; \
+	done
+	@for l in conv fc; do for e in verilator swift; do \
+	  echo "soak scdnn layer=$$l L=256 ($$e)"; \
+	  .build/release/hwgen verify --design scdnn --param layer=$$l --param L=256 --engine $$e 2>/dev/null | tail -n 1; \
+	done; done
 
 generate: build
 	rm -rf Generated && mkdir -p Generated

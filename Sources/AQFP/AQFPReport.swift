@@ -65,6 +65,9 @@ struct SCDNNReport: DesignReport {
         rows.append(ReportRow("energy estimate (JJ x 1.4 zJ per clock cycle, MANA, Ayala et al. JSSC 2021; no cooling)",
                               String(format: "%.3g zJ per SC cycle (one bit of every stream); %.3g aJ per %d-bit stream = one neuron output; %.3g nW at %d GHz",
                                      perCycle, perCycle * Double(L) / 1000, L, perCycle * ghz * 1e9 * 1e-21 * 1e9, p.ghz)))
+        let rngBits = (2 * c.n + 1) * c.streams.width
+        rows.append(ReportRow("true RNGs (one AQFP buffer a random bit; outside the netlist, its random numbers are inputs)",
+                              "\(rngBits) buffers = \(rngBits * AQFPCost.buffer) JJ more"))
         rows.append(ReportRow("scale against the paper's fabricated AQFP circuits (83,000 JJ in 2016, Cai et al. ISCA 2019)",
                               String(format: "%.0f JJ = %.1f%% of 83,000", jj, 100 * jj / 83_000)))
         let streams = context.options.vectors ?? design.defaultVectors
