@@ -1,6 +1,6 @@
 extension Schedule {
     /// The netlist of this schedule: each node's cheapest splitter/buffer
-    /// tree built level by level from the top (the packing `treeCost`
+    /// tree built level by level from the top (the packing `cost`
     /// counts), complemented outputs through an inverter or a negated gate.
     func netlist() -> AQFPNetlist {
         var net = AQFPNetlist(options: options, depth: depth)

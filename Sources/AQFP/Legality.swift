@@ -57,8 +57,8 @@ extension AQFPNetlist {
                 bad("output \(o.name) is driven by \(c.name) at level \(c.level), not the output level \(depth): outputs are not balanced")
             }
             if c.level > depth { bad("output \(o.name) is driven by \(c.name) at level \(c.level), past the depth \(depth)") }
-            if options.balanceOutputs, depth % options.phases != 0 {
-                bad("output \(o.name) at level \(depth), not a multiple of \(options.phases) (\(options.phases)-phase clocking)")
+            if c.level % options.phases != 0 {
+                bad("output \(o.name) at level \(c.level), not a multiple of \(options.phases) (\(options.phases)-phase clocking)")
             }
         }
         return out

@@ -24,7 +24,9 @@ struct Schedule {
     /// of its gate, AND = MAJ(a, b, 0)).
     var consumers: [[Consumer]]
     var level: [Int]
-    var depth = 0
+    var depth = 0 { didSet { outLevel = outLevel.map { _ in depth } } }
+    /// Each output's level when outputs are not balanced.
+    var outLevel: [Int]
 
     init(_ mig: MIG, _ options: AQFPOptions) {
         self.mig = mig
@@ -36,9 +38,14 @@ struct Schedule {
         }
         for (k, o) in mig.outputs.enumerated() where !o.lit.isConstant { consumers[o.lit.node].append(.output(k)) }
         level = [Int](repeating: 0, count: mig.nodes.count)
+        outLevel = [Int](repeating: 0, count: mig.outputs.count)
     }
 
     func capacity(_ n: Int) -> Int { mig.isGate(n) ? 1 : options.inputCapacity }
+
+    /// The level of output `k`: the depth, or with unbalanced outputs its
+    /// own level (`settleOutputs` picks it).
+    func outputLevel(_ k: Int) -> Int { options.balanceOutputs ? depth : outLevel[k] }
 
     /// A gate read only by one complemented output drives it directly,
     /// negated for free (!MAJ(a, b, c) = MAJ(!a, !b, !c)) — when its level is
@@ -46,31 +53,41 @@ struct Schedule {
     func negatesForFree(_ n: Int, at l: Int) -> Bool {
         guard mig.isGate(n), consumers[n].count == 1, case .output(let k) = consumers[n][0],
               mig.outputs[k].lit.complemented else { return false }
-        return !options.balanceOutputs || l == depth
+        return l == outputLevel(k)
     }
 
     /// The level an output read of `n` (node level `l`) needs its signal at,
     /// and whether it needs an inverter cell there (a complemented output
     /// not negated for free: the inverter sits at the output level and reads
     /// one level earlier).
-    func outputDemand(_ n: Int, _ k: Int, at l: Int, gateDemands: Int?) -> (level: Int, inverter: Bool) {
-        // An unbalanced output is taken where a tree of the full height
-        // reaches it, or beside the latest gate consumer: always feasible.
-        let outLevel = options.balanceOutputs ? depth : max(l + splitLevels(n), gateDemands ?? l)
-        if mig.outputs[k].lit.complemented, !negatesForFree(n, at: l) {
-            return (max(outLevel, l + 1) - 1, true)
+    func outputDemand(_ n: Int, _ k: Int, at l: Int) -> (level: Int, inverter: Bool) {
+        let level = outputLevel(k)
+        if mig.outputs[k].lit.complemented, !negatesForFree(n, at: l) { return (level - 1, true) }
+        return (level, false)
+    }
+
+    /// Unbalanced outputs: each plain output moves from the depth to the
+    /// level (on a phase boundary) where its node's tree costs least, the
+    /// earliest of equals.
+    mutating func settleOutputs() {
+        guard !options.balanceOutputs else { return }
+        for (k, o) in mig.outputs.enumerated() where !o.lit.isConstant && !o.lit.complemented {
+            let n = o.lit.node
+            var best = cost(n, at: level[n]) ?? Int.max, bestLevel = outLevel[k]
+            var p = outLevel[k] - options.phases
+            while p >= level[n] {
+                outLevel[k] = p
+                if let c = cost(n, at: level[n]), c <= best { best = c; bestLevel = p }
+                p -= options.phases
+            }
+            outLevel[k] = bestLevel
         }
-        return (outLevel, false)
     }
 
     /// The levels `n`'s consumers need it at (one entry per consumer, in
     /// `consumers[n]` order), with node `moved` (if any) taken at level `to`,
     /// and which entries are inverters (the entry is the inverter's fanin).
     func demands(_ n: Int, at l: Int, moved: Int = -1, to: Int = 0) -> (levels: [Int], inverters: Int, inverter: [Bool]) {
-        var latestGate: Int? = nil
-        for c in consumers[n] {
-            if case .gate(let g, _) = c { latestGate = max(latestGate ?? Int.min, (g == moved ? to : level[g]) - 1) }
-        }
         var out: [Int] = [], inv: [Bool] = []
         out.reserveCapacity(consumers[n].count)
         var inverters = 0
@@ -80,39 +97,13 @@ struct Schedule {
                 out.append((g == moved ? to : level[g]) - 1)
                 inv.append(false)
             case .output(let k):
-                let d = outputDemand(n, k, at: l, gateDemands: latestGate)
+                let d = outputDemand(n, k, at: l)
                 out.append(d.level)
                 inv.append(d.inverter)
                 if d.inverter { inverters += 1 }
             }
         }
         return (out, inverters, inv)
-    }
-
-    /// Cells of the cheapest tree from a root at `l0` serving `cap` signals
-    /// to `levels`; nil when infeasible.
-    func treeCost(_ l0: Int, _ cap: Int, _ levels: [Int]) -> Int? {
-        guard !levels.isEmpty else { return 0 }
-        let sorted = levels.count == 1 ? levels : levels.sorted(by: >)
-        guard sorted.last! >= l0 else { return nil }
-        let c = options.splitterCapacity
-        var i = 0, t = sorted[0], carry = 0, cost = 0
-        while t > l0 {
-            var x = carry
-            while i < sorted.count && sorted[i] == t { x += 1; i += 1 }
-            carry = (x + c - 1) / c
-            cost += carry
-            t -= 1
-            // One signal and no demand until the next one: a buffer a level.
-            if carry == 1 {
-                let next = max(i < sorted.count ? sorted[i] : l0, l0)
-                cost += t - next
-                t = next
-            }
-        }
-        var served = carry
-        while i < sorted.count { served += 1; i += 1 }
-        return served <= cap ? cost : nil
     }
 
     /// The latest level a root serving `cap` can sit at and still reach
@@ -132,17 +123,16 @@ struct Schedule {
     }
 
     /// Cells (buffers, splitters, inverters) node `n` needs at level `l`,
-    /// with `moved` at `to`; nil when infeasible. The same count as
-    /// `treeCost` of `demands`, without building arrays: this runs in the
-    /// optimiser's inner loop.
+    /// with `moved` at `to`; nil when infeasible: the packing of the type's
+    /// comment over the levels `demands` lists, counted without building
+    /// arrays (this runs in the optimiser's inner loop).
     func cost(_ n: Int, at l: Int, moved: Int = -1, to: Int = 0) -> Int? {
         let cons = consumers[n]
         if cons.isEmpty { return 0 }
-        var latestGate: Int? = nil, low = Int.max, top = Int.min, hasOutputs = false
+        var low = Int.max, top = Int.min, hasOutputs = false
         for c in cons {
             if case .gate(let g, _) = c {
                 let r = (g == moved ? to : level[g]) - 1
-                latestGate = max(latestGate ?? r, r)
                 low = min(low, r)
                 top = max(top, r)
             } else {
@@ -153,7 +143,7 @@ struct Schedule {
         if hasOutputs {
             for c in cons {
                 guard case .output(let k) = c else { continue }
-                let d = outputDemand(n, k, at: l, gateDemands: latestGate)
+                let d = outputDemand(n, k, at: l)
                 low = min(low, d.level)
                 top = max(top, d.level)
                 if d.inverter { inverters += 1 }
@@ -167,7 +157,7 @@ struct Schedule {
             for x in cons {
                 switch x {
                 case .gate(let g, _): count[(g == moved ? to : level[g]) - 1 - l] += 1
-                case .output(let k): count[outputDemand(n, k, at: l, gateDemands: latestGate).level - l] += 1
+                case .output(let k): count[outputDemand(n, k, at: l).level - l] += 1
                 }
             }
             var carry = 0, total = 0
@@ -187,6 +177,11 @@ struct Schedule {
     }
 
     mutating func run() {
+        schedule()
+        settleOutputs()
+    }
+
+    mutating func schedule() {
         switch options.schedule {
         case .asap: asap()
         case .depth: alap()
@@ -298,7 +293,7 @@ struct Schedule {
         for c in consumers[n] {
             switch c {
             case .gate(let g, _): levels.append(level[g] - 1)
-            case .output(let k): levels.append(mig.outputs[k].lit.complemented ? depth - 1 : depth)
+            case .output(let k): levels.append(mig.outputs[k].lit.complemented ? outputLevel(k) - 1 : outputLevel(k))
             }
         }
         return latestRoot(capacity(n), levels)

@@ -120,7 +120,10 @@ struct Aqfp: ParsableCommand {
                 let e = VerilogEmitter.emission(for: try Elaborator.elaborate(module))
                 try OutputFolder.write(e.all, to: "\(dir)/\(name)")
             }
-            let pub = AQFPBenchmarks.published[name].map { "\($0.bufferSplitters) \($0.jj) \($0.depth)" } ?? "-"
+            // The published figures are for capacity 4, balanced I/O, one
+            // phase; other settings are not comparable.
+            let comparable = capacity == 4 && ci == 1 && !unbalanced && phases == 1
+            let pub = comparable ? AQFPBenchmarks.published[name].map { "\($0.bufferSplitters) \($0.jj) \($0.depth)" } ?? "-" : "-"
             table.append([name, "\(mig.inputs.count)", "\(mig.outputs.count)", "\(c.gates)", "\(c.buffers)",
                           "\(c.inverters)", "\(c.splitters)", "\(c.bufferSplitters)", "\(c.jj)", "\(net.depth)", pub,
                           String(format: "%.2f", seconds), checks.joined(separator: ", ")])
