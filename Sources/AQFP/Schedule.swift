@@ -303,6 +303,7 @@ struct Schedule {
     /// feasible window where its tree and its fanins' trees cost least,
     /// sweeping until a sweep changes nothing.
     mutating func optimise(maxSweeps: Int = 40, drift: Int = 0) {
+        known = mig.nodes.indices.map { live[$0] && $0 != 0 ? cost($0, at: level[$0]) ?? 1 << 40 : 0 }
         var movable = mig.nodes.indices.filter { live[$0] && mig.isGate($0) }
         if !options.balanceInputs && options.phases == 1 { movable += mig.inputs.filter { live[$0] && !consumers[$0].isEmpty } }
         for sweep in 0..<maxSweeps {
@@ -337,7 +338,7 @@ struct Schedule {
     /// same is taken too: a plateau crossed one way only, so sweeps end.
     mutating func move(_ g: Int, drift: Int = 0) -> Bool {
         let here = level[g]
-        guard var best = localCost(g, at: here) else { return false }
+        var best = known[g] + mig.fanins(g).reduce(0) { $0 + ($1.isConstant ? 0 : known[$1.node]) }
         var bestLevel = here
         for dir in [-1, 1] {
             var l = here + dir
@@ -351,7 +352,16 @@ struct Schedule {
         }
         guard bestLevel != here else { return false }
         level[g] = bestLevel
+        remember([g] + mig.fanins(g).filter { !$0.isConstant }.map(\.node))
         return true
+    }
+
+    /// Each node's tree cost at the current levels, kept by the optimiser
+    /// (a move changes the trees of the node moved and of its fanins only).
+    var known: [Int] = []
+
+    mutating func remember(_ nodes: [Int]) {
+        for n in nodes { known[n] = cost(n, at: level[n]) ?? 1 << 40 }
     }
 
     /// Moves gate `g` one level (`dir`) together with the gates that must
@@ -382,19 +392,23 @@ struct Schedule {
             }
             if chunk.count > 16 { return false }
         }
-        var affected = inChunk
-        for x in chunk { for f in mig.fanins(x) where !f.isConstant { affected.insert(f.node) } }
-        func total() -> Int? {
-            var sum = 0
-            for a in affected {
-                guard let c = cost(a, at: level[a]) else { return nil }
-                sum += c
-            }
-            return sum
+        var affected = chunk
+        for x in chunk {
+            for f in mig.fanins(x) where !f.isConstant && !affected.contains(f.node) { affected.append(f.node) }
         }
-        guard let before = total() else { return false }
+        let before = affected.reduce(0) { $0 + known[$1] }
         for x in chunk { level[x] += dir }
-        if chunk.allSatisfy({ level[$0] >= 1 }), let after = total(), after < before || (after == before && dir == drift) { return true }
+        if chunk.allSatisfy({ level[$0] >= 1 }) {
+            var after: Int? = 0
+            for a in affected {
+                guard let c = cost(a, at: level[a]) else { after = nil; break }
+                after! += c
+            }
+            if let after, after < before || (after == before && dir == drift) {
+                remember(affected)
+                return true
+            }
+        }
         for x in chunk { level[x] -= dir }
         return false
     }
