@@ -20,11 +20,12 @@ public enum SCNeuronMIG {
         let n = c.n, w = c.streams.width
         var m = MIG()
         let first = c.form == .sorter ? m.input("first") : .zero
-        func operand(_ name: String, _ count: Int) -> [[MIGLit]] {
-            (0..<count).map { i in (0..<w).map { b in m.input(count == 1 ? "\(name)_\(b)" : "\(name)_\(i)_\(b)") } }
+        // Operand i's bit b is name_i_b; the single bias operand's, name_b.
+        func operand(_ name: String, _ count: Int?) -> [[MIGLit]] {
+            (0..<(count ?? 1)).map { i in (0..<w).map { b in m.input(count == nil ? "\(name)_\(b)" : "\(name)_\(i)_\(b)") } }
         }
-        let x = operand("x", n), wt = operand("w", n), bias = operand("bias", 1)[0]
-        let rx = operand("rx", n), rw = operand("rw", n), rb = operand("rb", 1)[0]
+        let x = operand("x", n), wt = operand("w", n), bias = operand("bias", nil)[0]
+        let rx = operand("rx", n), rw = operand("rw", n), rb = operand("rb", nil)[0]
         let f = c.form == .sorter ? c.feedback : 0
         let fb = (0..<f).map { m.input("fb_\($0)") }
         // code > r: the carry out of code + ~r, least significant bit first.
