@@ -70,7 +70,12 @@ public enum VerilogReader {
                 _ = try identifier()
                 if toks.first?.text == "(" {
                     _ = try next()
-                    while let p = toks.first, p.text != ")" { _ = try next() }
+                    while let p = toks.first, p.text != ")" {
+                        if ["input", "output", "inout", "wire"].contains(p.text) {
+                            throw fail(p, "port declarations in the module header are not supported; declare the ports in the body")
+                        }
+                        _ = try next()
+                    }
                     try expect(")")
                 }
                 try expect(";")
@@ -129,6 +134,7 @@ public enum VerilogReader {
             if sawEnd { break }
         }
         guard sawModule else { throw fail(nil, "no module found") }
+        guard !outputs.isEmpty else { throw fail(nil, "the module has no outputs") }
         guard sawEnd else { throw fail(nil, "missing endmodule") }
         if let extra = toks.first { throw fail(extra, "text after endmodule") }
 

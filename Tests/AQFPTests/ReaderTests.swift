@@ -80,6 +80,8 @@ func truthTable(_ m: MIG) -> [[Bool]] {
         ("module m(a,y);\ninput a;\noutput y;\nassign y = a;\n", "m.v: missing endmodule"),
         ("module m(a,y);\ninput a;\noutput y;\nwire w;\nassign y = w;\nendmodule", "m.v:5: 'w' is never driven"),
         ("module m(a,y);\ninput a;\noutput y;\nassign y = a[0];\nendmodule", "m.v:4: bit selects are not supported"),
+        ("module m(\n  input a,\n  output y);\nassign y = a;\nendmodule", "m.v:2: port declarations in the module header are not supported"),
+        ("module m(a);\ninput a;\nendmodule", "m.v: the module has no outputs"),
     ])
     func verilogErrorsNameTheLine(text: String, message: String) {
         let e = readError { try VerilogReader.read(text, file: "m.v") }
