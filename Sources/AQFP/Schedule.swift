@@ -85,25 +85,22 @@ struct Schedule {
     }
 
     /// The levels `n`'s consumers need it at (one entry per consumer, in
-    /// `consumers[n]` order), with node `moved` (if any) taken at level `to`,
-    /// and which entries are inverters (the entry is the inverter's fanin).
-    func demands(_ n: Int, at l: Int, moved: Int = -1, to: Int = 0) -> (levels: [Int], inverters: Int, inverter: [Bool]) {
+    /// `consumers[n]` order), and which entries are inverters (the entry is
+    /// the inverter's fanin).
+    func demands(_ n: Int, at l: Int) -> (levels: [Int], inverter: [Bool]) {
         var out: [Int] = [], inv: [Bool] = []
-        out.reserveCapacity(consumers[n].count)
-        var inverters = 0
         for c in consumers[n] {
             switch c {
             case .gate(let g, _):
-                out.append((g == moved ? to : level[g]) - 1)
+                out.append(level[g] - 1)
                 inv.append(false)
             case .output(let k):
                 let d = outputDemand(n, k, at: l)
                 out.append(d.level)
                 inv.append(d.inverter)
-                if d.inverter { inverters += 1 }
             }
         }
-        return (out, inverters, inv)
+        return (out, inv)
     }
 
     /// The latest level a root serving `cap` can sit at and still reach
