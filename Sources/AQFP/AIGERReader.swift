@@ -7,12 +7,13 @@ import HDL
 /// (for the binary AND section: the byte offset).
 public enum AIGERReader {
     public static func read(_ data: [UInt8], file: String) throws -> MIG {
-        var pos = 0, line = 1
+        // `line`: the line last read (errors name it).
+        var pos = 0, line = 0
         func fail(_ msg: String, byte: Bool = false) -> UserError {
             byte ? netlistError(file, nil, "byte \(pos): \(msg)") : netlistError(file, line, msg)
         }
         func readLine() throws -> String {
-            guard pos < data.count else { throw fail("unexpected end of file") }
+            guard pos < data.count else { throw netlistError(file, line + 1, "unexpected end of file") }
             var end = pos
             while end < data.count, data[end] != 10 { end += 1 }
             let s = String(decoding: data[pos..<end], as: UTF8.self)
@@ -22,10 +23,8 @@ public enum AIGERReader {
         }
         func numbers(_ s: String, _ count: Int, _ what: String) throws -> [Int] {
             let parts = s.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count == count, let v = Optional(parts.compactMap { Int($0) }), v.count == count,
-                  v.allSatisfy({ $0 >= 0 }) else {
-                line -= 1
-                defer { line += 1 }
+            let v = parts.compactMap { Int($0) }
+            guard parts.count == count, v.count == count, v.allSatisfy({ $0 >= 0 }) else {
                 throw fail("expected \(what) (\(count) non-negative integer\(count == 1 ? "" : "s")), found '\(s)'")
             }
             return v
@@ -34,21 +33,17 @@ public enum AIGERReader {
         let header = try readLine()
         var fields = header.split(separator: " ").map(String.init)
         guard let kind = fields.first, kind == "aig" || kind == "aag" else {
-            line = 1
             throw fail("not an AIGER file: the header must start with 'aig' or 'aag'")
         }
         fields.removeFirst()
-        line -= 1
         let h = try numbers(fields.joined(separator: " "), fields.count, "the header counts M I L O A")
-        line += 1
-        guard h.count >= 5 else { line = 1; throw fail("the header needs M I L O A") }
+        guard h.count >= 5 else { throw fail("the header needs M I L O A") }
         let (maxVar, ni, nl, no, na) = (h[0], h[1], h[2], h[3], h[4])
-        if nl > 0 { line = 1; throw fail("\(nl) latch(es): sequential AIGER is not supported (combinational netlists only)") }
+        if nl > 0 { throw fail("\(nl) latch(es): sequential AIGER is not supported (combinational netlists only)") }
         if h.dropFirst(5).contains(where: { $0 != 0 }) {
-            line = 1
             throw fail("bad-state, constraint, justice or fairness properties are not supported")
         }
-        guard maxVar >= ni + nl + na else { line = 1; throw fail("M=\(maxVar) is less than I + L + A") }
+        guard maxVar >= ni + nl + na else { throw fail("M=\(maxVar) is less than I + L + A") }
         let ascii = kind == "aag"
 
         var mig = MIG()
@@ -65,7 +60,6 @@ public enum AIGERReader {
             if ascii {
                 let v = try numbers(try readLine(), 1, "an input literal")[0]
                 guard v % 2 == 0, v >= 2, v / 2 <= maxVar, lits[v / 2] == nil else {
-                    line -= 1
                     throw fail("input literal \(v) is not a fresh even literal")
                 }
                 inputVars.append(v / 2)
@@ -77,12 +71,12 @@ public enum AIGERReader {
         // now under placeholders so their order is kept.
         for (k, v) in inputVars.enumerated() { lits[v] = mig.input("i\(k)") }
         var outLits: [(Int, Int)] = []
-        for _ in 0..<no { outLits.append((try numbers(try readLine(), 1, "an output literal")[0], line - 1)) }
+        for _ in 0..<no { outLits.append((try numbers(try readLine(), 1, "an output literal")[0], line)) }
         var ands: [(Int, Int, Int, Int)] = []
         if ascii {
             for _ in 0..<na {
                 let v = try numbers(try readLine(), 3, "an AND line 'lhs rhs0 rhs1'")
-                ands.append((v[0], v[1], v[2], line - 1))
+                ands.append((v[0], v[1], v[2], line))
             }
         } else {
             func varint() throws -> Int {
@@ -134,15 +128,13 @@ public enum AIGERReader {
             let kind = s.first!
             let rest = s.dropFirst()
             guard let sp = rest.firstIndex(of: " "), let k = Int(rest[..<sp]) else {
-                line -= 1
-                throw fail("bad symbol table line '\(s)'")
+                throw fail("bad symbol table line '\(s)'", byte: !ascii)
             }
             let name = String(rest[rest.index(after: sp)...])
             if kind == "i", k < ni { inNames[k] = name }
             else if kind == "o", k < no { outNames[k] = name }
             else if kind != "l" && kind != "b" && kind != "c" && kind != "j" && kind != "f" {
-                line -= 1
-                throw fail("bad symbol table line '\(s)'")
+                throw fail("bad symbol table line '\(s)'", byte: !ascii)
             }
         }
         var taken = Set<String>()

@@ -154,6 +154,13 @@ func truthTable(_ m: MIG) -> [[Bool]] {
         #expect(e.contains("t.aig: byte ") && e.contains("truncated"), "\(e)")
     }
 
+    /// The design's netlist choices are the bundled files, each readable.
+    @Test func bundledNames() throws {
+        #expect(AQFPDesign.Bench.allCases.map(\.rawValue) == AQFPBenchmarks.names)
+        for n in AQFPBenchmarks.names { #expect(try AQFPBenchmarks.mig(n).gateCount > 0) }
+        #expect(readError { try AQFPBenchmarks.path("c18") }.contains("unknown AQFP benchmark 'c18'"))
+    }
+
     /// The EPFL files: inputs, outputs and AND counts as their headers say
     /// (structural hashing may only merge).
     @Test(arguments: ["ctrl", "int2float", "router", "cavlc", "dec", "i2c", "bar"])
