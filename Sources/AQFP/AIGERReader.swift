@@ -97,27 +97,44 @@ public enum AIGERReader {
                 ands.append((lhs, lhs - d0, lhs - d0 - d1, -1))
             }
         }
-        // ASCII ANDs may come in any order: define each once its fanins are.
-        var pending = ands
-        while !pending.isEmpty {
-            var rest: [(Int, Int, Int, Int)] = []
-            for a in pending {
-                if a.1 / 2 <= maxVar, a.2 / 2 <= maxVar, lits[a.1 / 2] != nil, lits[a.2 / 2] != nil {
-                    guard a.0 % 2 == 0, a.0 / 2 <= maxVar, lits[a.0 / 2] == nil else {
-                        if a.3 >= 0 { line = a.3 }
-                        throw fail("AND output \(a.0) is not a fresh even literal", byte: a.3 < 0)
-                    }
-                    lits[a.0 / 2] = mig.and(try lit(a.1), try lit(a.2))
-                } else {
-                    rest.append(a)
-                }
-            }
-            if rest.count == pending.count {
-                let a = rest[0]
+        // ASCII ANDs may come in any order: each is defined once its fanins
+        // are, depth first with an explicit stack (deep netlists), in order of
+        // the output literal (so the graph does not depend on line order).
+        var def = [(Int, Int, Int)?](repeating: nil, count: maxVar + 1)
+        for a in ands {
+            guard a.0 % 2 == 0, a.0 >= 2, a.0 / 2 <= maxVar, lits[a.0 / 2] == nil, def[a.0 / 2] == nil else {
                 if a.3 >= 0 { line = a.3 }
-                throw fail("AND \(a.0) depends on an undefined literal or a cycle", byte: a.3 < 0)
+                throw fail("AND output \(a.0) is not a fresh even literal", byte: a.3 < 0)
             }
-            pending = rest
+            guard a.1 / 2 <= maxVar, a.2 / 2 <= maxVar else {
+                if a.3 >= 0 { line = a.3 }
+                throw fail("AND \(a.0) reads a literal above M=\(maxVar)", byte: a.3 < 0)
+            }
+            def[a.0 / 2] = (a.1, a.2, a.3)
+        }
+        var onStack = [Bool](repeating: false, count: maxVar + 1)
+        for v in def.indices where def[v] != nil && lits[v] == nil {
+            var stack = [v]
+            onStack[v] = true
+            while let top = stack.last {
+                let (r0, r1, ln) = def[top]!
+                var waiting = false
+                for r in [r0 / 2, r1 / 2] where lits[r] == nil {
+                    guard def[r] != nil, !onStack[r] else {
+                        if ln >= 0 { line = ln }
+                        throw fail(def[r] == nil ? "AND \(2 * top) depends on an undefined literal \(2 * r)"
+                                   : "AND \(2 * top) reads \(2 * r), which depends on it (a cycle)", byte: ln < 0)
+                    }
+                    stack.append(r)
+                    onStack[r] = true
+                    waiting = true
+                    break
+                }
+                if waiting { continue }
+                lits[top] = mig.and(try lit(r0), try lit(r1))
+                onStack[top] = false
+                stack.removeLast()
+            }
         }
         // Symbol table and comments.
         var inNames = [String?](repeating: nil, count: ni), outNames = [String?](repeating: nil, count: no)

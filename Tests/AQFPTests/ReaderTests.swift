@@ -139,7 +139,8 @@ func truthTable(_ m: MIG) -> [[Bool]] {
     @Test(arguments: [
         ("aag 1 1 1 0 0\n2\n2 3\n", "t.aag:1: 1 latch(es): sequential AIGER is not supported"),
         ("agg 1 1 0 0 0\n", "t.aag:1: not an AIGER file"),
-        ("aag 3 1 0 1 1\n2\n6\n6 2 4\n", "t.aag:4: AND 6 depends on an undefined literal or a cycle"),
+        ("aag 3 1 0 1 1\n2\n6\n6 2 4\n", "t.aag:4: AND 6 depends on an undefined literal"),
+        ("aag 3 1 0 1 2\n2\n6\n6 2 4\n4 6 2\n", "t.aag:4: AND 6 reads 4, which depends on it (a cycle)"),
         ("aag 2 1 0 1 1\n2\nx\n", "t.aag:3: expected an output literal"),
         ("aag 2 1 0 1 1\n2\n4\n4 2\n", "t.aag:4: expected an AND line"),
         ("aag 1 1 0 0 0\n", "t.aag:2: unexpected end of file"),
