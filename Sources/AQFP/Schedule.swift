@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who reads a MIG node: a fanin slot of a gate, or an output.
 enum Consumer: Hashable {
     case gate(Int, slot: Int)
@@ -16,9 +18,20 @@ enum Consumer: Hashable {
 /// level — at most 1 for a gate, `inputCapacity` for an input. Fewer cells
 /// on a level never cost more below it, so this greedy packing is minimal,
 /// and the tree is feasible exactly when the node can serve its level.
+/// The optimiser's work, counted in consumers visited by tree costs: one
+/// meter for all the starting points of a schedule, so a huge netlist gets
+/// a bounded, deterministic effort (small ones never reach the limit).
+final class WorkMeter {
+    var used = 0
+    let limit: Int
+    init(limit: Int) { self.limit = limit }
+    var exhausted: Bool { used >= limit }
+}
+
 struct Schedule {
     let mig: MIG
     let options: AQFPOptions
+    let meter = WorkMeter(limit: 200_000_000)
     let live: [Bool]
     /// Consumers of each node (constants have none: a constant fanin is part
     /// of its gate, AND = MAJ(a, b, 0)).
@@ -148,6 +161,7 @@ struct Schedule {
         }
         guard low >= l else { return nil }
         let span = top - l + 1
+        meter.used += cons.count + span
         let cap = capacity(n), c = options.splitterCapacity
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: span) { count -> Int? in
             count.initialize(repeating: 0)
@@ -201,7 +215,7 @@ struct Schedule {
                 s.optimise()
                 // Cross plateaus one way, then the other, while that helps.
                 var cost = s.totalCost
-                for _ in 0..<6 {
+                for _ in 0..<6 where !meter.exhausted {
                     var improved = false
                     for drift in [1, -1] {
                         var d = s
@@ -215,6 +229,7 @@ struct Schedule {
                 if cost < bestCost { best = s; bestCost = cost }
             }
             self = best!
+            if ProcessInfo.processInfo.environment["HWGEN_AQFP_WORK"] != nil { print("work \(meter.used)") }
         }
     }
 
@@ -307,6 +322,7 @@ struct Schedule {
             var changed = false
             let order = sweep % 2 == 0 ? movable : movable.reversed()
             for g in order {
+                if meter.exhausted { return }
                 if move(g, drift: drift) { changed = true }
                 if mig.isGate(g) {
                     for dir in [-1, 1] {

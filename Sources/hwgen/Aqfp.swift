@@ -89,9 +89,9 @@ struct Aqfp: ParsableCommand {
         var failed = false
         for path in list {
             let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            if list.count > 1 { log("\(name)") }
             let start = Date()
             let mig = try AQFPFlow.read(path: path)
+            if list.count > 1 || mig.gateCount > 2000 { log("\(name): \(mig.gateCount) gates, depth \(mig.depth)") }
             let net = try AQFPFlow.run(mig, options)
             let seconds = Date().timeIntervalSince(start)
             let c = net.counts
