@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "FFT", dependencies: ["HDL", "Harness", "Analysis"]),
         .target(name: "Circulant", dependencies: ["HDL", "Harness", "Analysis", "FFT"]),
         .target(name: "Stochastic", dependencies: ["HDL", "Harness", "Analysis", "Arithmetic", "Random"]),
-        .target(name: "AQFP", dependencies: ["HDL", "Harness", "Analysis", "Stochastic"],
+        .target(name: "AQFP", dependencies: ["HDL", "Harness", "Stochastic"],
                 resources: [.copy("Benchmarks")]),
         .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP"]),
         .target(name: "Engines", dependencies: ["HDL", "Verilog", "Sim", "Harness"]),

@@ -26,8 +26,10 @@ extension Schedule {
         }
         for n in mig.nodes.indices where live[n] && mig.isGate(n) {
             negated[n] = negatesForFree(n, at: level[n])
+            // Constant fanins now; the others when their trees are built (a
+            // slot left at -1 would be a missing cell to the verifier).
             let fanins = mig.fanins(n).map { f in
-                AQFPNetlist.Fanin(cell: nil, inverted: f.isConstant ? f.complemented != negated[n] : false)
+                AQFPNetlist.Fanin(cell: f.isConstant ? nil : -1, inverted: f.isConstant && f.complemented != negated[n])
             }
             cellOf[n] = add(.gate, level[n], fanins, 0)
         }
