@@ -325,7 +325,7 @@ struct Schedule {
                 if meter.exhausted { return }
                 if move(g, drift: drift) { changed = true }
                 if mig.isGate(g) {
-                    for dir in [-1, 1] {
+                    for dir in [-1, 1, -2, 2] {
                         // `loose` only widens chunks towards the inputs.
                         for loose in dir < 0 ? [false, true] : [false] where moveChunk(g, dir, loose: loose, drift: drift) {
                             changed = true
@@ -377,11 +377,12 @@ struct Schedule {
         for n in nodes { known[n] = cost(n, at: level[n]) ?? 1 << 40 }
     }
 
-    /// Moves gate `g` one level (`dir`) together with the gates that must
-    /// move with it: towards the inputs, the fanins right below it (with
+    /// Moves gate `g` by `dir` levels (1 or 2 either way: two steps cross a
+    /// one-step barrier) together with the gates that must move with it:
+    /// towards the inputs, the fanins less than `dir` levels below it (with
     /// `loose`, also those whose splitter tree would run out of room);
-    /// towards the outputs, the consumers right above it. Kept when the
-    /// trees touched cost less.
+    /// towards the outputs, the consumers less than `dir` levels above it.
+    /// Kept when the trees touched cost less.
     mutating func moveChunk(_ g: Int, _ dir: Int, loose: Bool, drift: Int = 0) -> Bool {
         var chunk = [g], inChunk: Set<Int> = [g], i = 0
         while i < chunk.count {
@@ -391,14 +392,14 @@ struct Schedule {
                 for f in mig.fanins(x) where !f.isConstant && !inChunk.contains(f.node) {
                     let u = f.node
                     let gap = level[x] - 1 - level[u]
-                    guard gap <= (loose ? splitLevels(u) : 0) else { continue }
+                    guard gap < -dir + (loose ? splitLevels(u) : 0) else { continue }
                     guard mig.isGate(u) else { return false }
                     chunk.append(u)
                     inChunk.insert(u)
                 }
             } else {
                 for c in consumers[x] {
-                    guard case .gate(let h, _) = c, !inChunk.contains(h), level[h] == level[x] + 1 else { continue }
+                    guard case .gate(let h, _) = c, !inChunk.contains(h), level[h] - level[x] - 1 < dir else { continue }
                     chunk.append(h)
                     inChunk.insert(h)
                 }
