@@ -1,3 +1,4 @@
+import Harness
 import Testing
 @testable import AQFP
 
@@ -15,9 +16,8 @@ func knownCase() -> MIG {
 /// Random input words and the check that the netlist, read as
 /// combinational logic (buffers and splitters as wires), is the MIG.
 func sameFunction(_ mig: MIG, _ net: AQFPNetlist, words: Int = 4, seed: UInt64 = 99) -> Bool {
-    var s = seed
-    func next() -> UInt64 { s = s &* 6364136223846793005 &+ 1442695040888963407; return s ^ (s >> 29) }
-    let inputs = mig.inputs.map { _ in (0..<words).map { _ in next() } }
+    var rng = SplitMix64(seed: seed)
+    let inputs = mig.inputs.map { _ in (0..<words).map { _ in rng.next() } }
     return net.evaluateCombinational(inputs) == mig.evaluate(inputs)
 }
 

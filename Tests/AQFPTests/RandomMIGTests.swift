@@ -1,4 +1,5 @@
 import Engines
+import Harness
 import HDL
 import Testing
 @testable import AQFP
@@ -9,11 +10,9 @@ import Testing
 /// and phase-accurate in the Swift engine.
 @Suite struct RandomMIGTests {
     struct Rng {
-        var s: UInt64
-        mutating func next(_ n: Int) -> Int {
-            s = s &* 6364136223846793005 &+ 1442695040888963407
-            return Int((s >> 33) % UInt64(n))
-        }
+        var g: SplitMix64
+        init(s: UInt64) { g = SplitMix64(seed: s) }
+        mutating func next(_ n: Int) -> Int { Int(g.next() % UInt64(n)) }
     }
 
     static func graph(seed: UInt64) -> MIG {
