@@ -1,5 +1,3 @@
-import Foundation
-
 /// Who reads a MIG node: a fanin slot of a gate, or an output.
 enum Consumer: Hashable {
     case gate(Int, slot: Int)
@@ -229,7 +227,6 @@ struct Schedule {
                 if cost < bestCost { best = s; bestCost = cost }
             }
             self = best!
-            if ProcessInfo.processInfo.environment["HWGEN_AQFP_WORK"] != nil { print("work \(meter.used)") }
         }
     }
 
