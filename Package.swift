@@ -4,14 +4,14 @@ import PackageDescription
 // Layers, lowest first; each target depends only on those above it:
 //   HDL (DSL, IR, checks)  →  Verilog (back end), Sim (Swift engine)
 //   Harness (Design, params, stimulus, reports, the Engine protocol), Analysis (statistics)
-//   families: Arithmetic, Blocks, Random, NN, FFT, Circulant, Stochastic, AQFP — blocks, models, designs, reports; no engine
+//   families: Arithmetic, Blocks, Random, NN, FFT, Circulant, Stochastic, AQFP, Sparse — blocks, models, designs, reports; no engine
 //   Engines (Verilator, Swift), Catalog (every design), Fuzz
 //   executables: hwgen, hwgen-fuzz, hwgen-bench
 let package = Package(
     name: "hwgen",
     products: [
         .library(name: "HDL", targets: ["HDL", "Verilog", "Sim"]),
-        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Catalog"]),
+        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Sparse", "Catalog"]),
         .executable(name: "hwgen", targets: ["hwgen"]),
     ],
     dependencies: [
@@ -40,7 +40,8 @@ let package = Package(
         .target(name: "AQFP", dependencies: ["HDL", "Harness", "Stochastic"],
                 resources: [.copy("Benchmarks")],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP"]),
+        .target(name: "Sparse", dependencies: ["HDL", "Harness", "Analysis"]),
+        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Sparse"]),
         .target(name: "Engines", dependencies: ["HDL", "Verilog", "Sim", "Harness"]),
         .executableTarget(name: "hwgen", dependencies: [
             "HDL", "Verilog", "Harness", "Engines", "Catalog", "AQFP",
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "CirculantTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "FFT", "Circulant"]),
         .testTarget(name: "StochasticTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Analysis", "Engines", "Random", "Stochastic"]),
         .testTarget(name: "AQFPTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "Stochastic", "AQFP"]),
+        .testTarget(name: "SparseTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "Sparse"]),
         .testTarget(name: "NNTests", dependencies: ["HDL", "Sim", "Harness", "Engines", "Random", "NN"]),
     ]
 )

@@ -8,6 +8,7 @@ import NN
 import Random
 import Stochastic
 import AQFP
+import Sparse
 
 /// Every design the command line knows, in the order `hwgen list` shows
 /// them: the only list. A new design is one file in its family and one
@@ -21,6 +22,7 @@ public enum Catalog {
         AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self), AnyDesign(ERNNDesign.self),
         AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self), AnyDesign(SCPoolDesign.self),
         AnyDesign(AQFPDesign.self), AnyDesign(SCDNNDesign.self),
+        AnyDesign(ADMMDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

@@ -74,11 +74,6 @@ public struct CirculantMatrix: Sendable, Hashable {
     }
 }
 
-extension SplitMix64 {
-    /// A uniform double in [0, 1): the top 53 bits of the next draw.
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 /// The stored weights: each block's spectrum quantized in the frequency
 /// domain to `width`-bit signed parts with `fraction` fraction bits, k/2
 /// complex words per block — word 0 packs the two real bins (bin 0 in re,

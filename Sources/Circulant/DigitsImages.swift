@@ -7,12 +7,7 @@ import HDL
 /// their overflow flag.
 enum DigitsImages {
     /// A committed data file: $HWGEN_DATA, else the source tree's Data/, else ./Data.
-    static func path(_ file: String) -> String {
-        if let d = ProcessInfo.processInfo.environment["HWGEN_DATA"] { return d + "/" + file }
-        let tree = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path + "/Data/" + file
-        return FileManager.default.fileExists(atPath: tree) ? tree : "Data/" + file
-    }
+    static func path(_ file: String) -> String { dataFile(file) }
 
     /// A blank and a saturated image, then `count` held-out images in order.
     static func images(_ held: [[Int]], count: Int) -> [[Int]] {

@@ -66,6 +66,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 
+    /// A uniform double in [0, 1): the top 53 bits of the next draw.
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
     /// A uniformly random bit pattern of `width` bits.
     public mutating func bits(_ width: Int) -> BigValue {
         var v = BigValue.zero
@@ -77,4 +80,13 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         }
         return v
     }
+}
+
+/// A committed data file (the trained networks): $HWGEN_DATA, else the
+/// source tree's Data/, else ./Data.
+public func dataFile(_ file: String) -> String {
+    if let d = ProcessInfo.processInfo.environment["HWGEN_DATA"] { return d + "/" + file }
+    let tree = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path + "/Data/" + file
+    return FileManager.default.fileExists(atPath: tree) ? tree : "Data/" + file
 }

@@ -1,0 +1,163 @@
+import Foundation
+import HDL
+
+/// How a pruned layer is stored: `sparse` (ADMM-NN-S non-structured: a
+/// stream of (delta index, level) words with zero fillers) or `dense`
+/// (structured: the kept rows and columns as a smaller dense layer, plus a
+/// row and a column mask).
+public enum SparseStorage: String, Sendable, CaseIterable {
+    case sparse, dense
+}
+
+/// A level-quantized FC layer y = requant(W·x + b) as the engine runs it:
+/// integer level indices, integer bias in accumulator units (1 unit =
+/// q·2^-actFrac), requantisation by an integer multiply and a shift
+/// (y = round_half_up(acc·mult / 2^shift), saturated to outWidth bits,
+/// then ReLU if asked), and the stored image the engine's memories hold.
+public struct SparseLayer: Sendable {
+    public let name: String
+    public let rows: Int, cols: Int
+    /// Level indices [row][col] in -levels...levels (0: pruned).
+    public let indices: [[Int]]
+    public let levels: Int, pow2: Bool, q: Double
+    public let bias: [Int]
+    public let actWidth: Int, actFrac: Int, outWidth: Int, outFrac: Int
+    public let relu: Bool
+    public let storage: SparseStorage
+    public let idxBits: Int
+    public let mult: Int, shift: Int
+
+    /// Sparse image: (delta, level) words row after row, words per row.
+    public let words: [(delta: Int, level: Int)]
+    public let rowLengths: [Int]
+    public let fillers: Int
+    /// Dense image: which rows and columns are kept, the kept levels.
+    public let keptRows: [Bool], keptCols: [Bool]
+    public let denseLevels: [Int]
+
+    /// Bits of a requantisation multiplier.
+    public static let multBits = 16
+
+    public init(name: String, quantized l: WeightLayer, storage: SparseStorage, idxBits: Int,
+                actWidth: Int, actFrac: Int, outWidth: Int, outFrac: Int, relu: Bool) throws {
+        guard let ks = l.indices, let n = l.levels, let q = l.q else {
+            throw UserError("layer \(l.name) has no level indices (quantize it first)")
+        }
+        self.name = name
+        rows = l.rows; cols = l.cols
+        indices = ks; levels = n; pow2 = l.pow2; self.q = q
+        self.actWidth = actWidth; self.actFrac = actFrac; self.outWidth = outWidth; self.outFrac = outFrac
+        self.relu = relu; self.storage = storage; self.idxBits = idxBits
+        // The real scale of one accumulator unit into output units.
+        let unit = q * pow(2, Double(-actFrac))
+        let r = unit * pow(2, Double(outFrac))
+        var s = 0
+        while s < 48 && (r * pow(2, Double(s + 1))).rounded() < Double(1 << SparseLayer.multBits) { s += 1 }
+        var m = Int((r * pow(2, Double(s))).rounded())
+        guard m >= 1 else { throw UserError("layer \(l.name): the output scale \(r) is too small for a \(SparseLayer.multBits)-bit multiplier") }
+        // A power-of-two multiplier is a shift alone.
+        while m > 1 && m % 2 == 0 && s > 0 { m /= 2; s -= 1 }
+        mult = m; shift = s
+        let biasBound = SparseLayer.bound(rows: ks, actWidth: actWidth, levels: n, pow2: l.pow2)
+        bias = (l.bias ?? Array(repeating: 0, count: rows)).map { b in
+            max(-biasBound, min(biasBound, Int((b / unit).rounded())))
+        }
+        // Sparse stream: deltas from the previous kept column (the first from
+        // column -1), a filler (delta 2^b - 1, level 0) while a gap is longer.
+        let maxDelta = (1 << idxBits) - 1
+        var ws: [(Int, Int)] = [], lens: [Int] = [], fill = 0
+        for row in ks {
+            var prev = -1, len = 0
+            for (c, k) in row.enumerated() where k != 0 {
+                var gap = c - prev
+                while gap > maxDelta { ws.append((maxDelta, 0)); gap -= maxDelta; fill += 1; len += 1 }
+                ws.append((gap, k)); len += 1
+                prev = c
+            }
+            lens.append(len)
+        }
+        words = ws; rowLengths = lens; fillers = fill
+        keptRows = ks.map { $0.contains { $0 != 0 } }
+        keptCols = (0..<cols).map { c in ks.contains { $0[c] != 0 } }
+        var dl: [Int] = []
+        for (r, row) in ks.enumerated() where keptRows[r] { for c in 0..<cols where keptCols[c] { dl.append(row[c]) } }
+        denseLevels = dl
+    }
+
+    /// Largest |Σ x·level| over a row: the accumulator never exceeds it.
+    static func bound(rows: [[Int]], actWidth: Int, levels: Int, pow2: Bool) -> Int {
+        let top = pow2 ? 1 << (levels - 1) : levels
+        let nnz = rows.map { $0.filter { $0 != 0 }.count }.max() ?? 0
+        return max(1, nnz) * (1 << (actWidth - 1)) * top
+    }
+
+    public var levelBits: Int { LevelQuantizer.indexBits(levels) }
+    public var keptRowCount: Int { keptRows.filter { $0 }.count }
+    public var keptColCount: Int { keptCols.filter { $0 }.count }
+    public var nonZeros: Int { indices.reduce(0) { $0 + $1.filter { $0 != 0 }.count } }
+
+    /// The integer value a level index stands for (q units).
+    public func levelValue(_ k: Int) -> Int {
+        k == 0 ? 0 : (k < 0 ? -1 : 1) * (pow2 ? 1 << (abs(k) - 1) : abs(k))
+    }
+
+    /// Bits of the accumulator: the bound plus the bias, signed.
+    public var accWidth: Int {
+        let b = 2 * SparseLayer.bound(rows: indices, actWidth: actWidth, levels: levels, pow2: pow2)
+        var w = 1
+        while (1 << (w - 1)) <= b { w += 1 }
+        return w
+    }
+
+    /// The row-length field: enough bits for the longest row's words.
+    public var lengthBits: Int { bitsFor(rowLengths.max() ?? 0) }
+
+    // MARK: storage (the formulas of the spec, from the image)
+
+    /// Stream bits of the sparse image: (nnz + fillers)·(b_w + b_idx).
+    public var sparseStreamBits: Int { words.count * (levelBits + idxBits) }
+    /// Row-length bits the sparse decoder also needs.
+    public var sparseLengthBits: Int { rows * lengthBits }
+    /// Dense image: kept rows x kept columns levels, plus the two masks.
+    public var denseWeightBits: Int { denseLevels.count * levelBits }
+    public var denseMaskBits: Int { rows + cols }
+
+    // MARK: the golden model, from the matrix (not from the stored image)
+
+    /// y for one activation vector (raw signed integers), as the spec's
+    /// arithmetic says: Σ x·value(level) + bias, times mult, rounded half
+    /// up by 2^shift, saturated, ReLU.
+    public func infer(_ x: [Int]) -> [Int] {
+        indices.enumerated().map { r, row in
+            var acc = bias[r]
+            for (c, k) in row.enumerated() where k != 0 { acc += x[c] * levelValue(k) }
+            return requant(acc)
+        }
+    }
+
+    public func requant(_ acc: Int) -> Int {
+        // Exact in Int: |acc| < 2^40 and mult < 2^16.
+        let t = acc * mult
+        let y = shift == 0 ? t : floorDiv(t + (1 << (shift - 1)), 1 << shift)
+        let hi = (1 << (outWidth - 1)) - 1
+        let c = max(-hi - 1, min(hi, y))
+        return relu ? max(0, c) : c
+    }
+
+    /// Cycles a vector occupies the engine, vectors back to back: the load
+    /// (cols beats), one per stored word and one per row (its output); the
+    /// last output leaves SparseFC.latency cycles after.
+    public var cycles: Int {
+        let work = storage == .sparse ? words.count : keptRowCount * keptColCount
+        return cols + work + rows
+    }
+}
+
+func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+/// Bits of an unsigned field holding 0...n (at least 1).
+func bitsFor(_ n: Int) -> Int {
+    var b = 1
+    while (1 << b) <= n { b += 1 }
+    return b
+}
