@@ -261,9 +261,10 @@ def main():
     c_dense, c_pruned = accuracy(cnn_forward(dense, xt)[1], test[1]), accuracy(cnn_forward(pruned, xt)[1], test[1])
     kept = int((np.abs(pruned[2].reshape(16, 8, 9)).sum(2) != 0).sum())
     print(f"cnn: dense {c_dense:.4f}, pattern-pruned {c_pruned:.4f}, conv2 kernels {kept}/128")
-    write("Data/digits_cnn.txt", [("conv1", pruned[0], pruned[1]), ("conv2", pruned[2], pruned[3]), ("fc", pruned[4], pruned[5])],
+    write("Data/digits_cnn.txt", [("conv1", pruned[0], pruned[1]), ("conv2", pruned[2], pruned[3]), ("fc", pruned[4], pruned[5]),
+                                  ("conv1_dense", dense[0], dense[1]), ("conv2_dense", dense[2], dense[3]), ("fc_dense", dense[4], dense[5])],
           test, [f"float accuracy on the {HELD_OUT} held-out images: dense {c_dense:.4f}, pattern-pruned conv2 {c_pruned:.4f}",
-                 f"conv2: {PATTERNS} patterns, {kept} of 128 kernels kept (connectivity pruning {CONN_DROP})"])
+                 f"conv2: {PATTERNS} patterns, {kept} of 128 kernels kept (connectivity pruning {CONN_DROP}); *_dense: the network before pruning"])
 
 
 if __name__ == "__main__":

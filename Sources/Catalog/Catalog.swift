@@ -22,7 +22,7 @@ public enum Catalog {
         AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self), AnyDesign(ERNNDesign.self),
         AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self), AnyDesign(SCPoolDesign.self),
         AnyDesign(AQFPDesign.self), AnyDesign(SCDNNDesign.self),
-        AnyDesign(ADMMDesign.self),
+        AnyDesign(ADMMDesign.self), AnyDesign(PatDNNDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

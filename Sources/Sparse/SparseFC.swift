@@ -170,10 +170,7 @@ public struct SparseFC: Block {
         let brom = m.rom("bias", accT, contents: biasWords).kind("bias")
         let b = brom.read(addr: r2.resized(to: brom.addressWidth), synchronous: false)
         let sum = acc + b
-        var scaled = l.mult == 1 ? sum : sum * m.literal(l.mult, .uint(SparseLayer.multBits + 1)).asSInt
-        if scaled.width < l.shift + 2 { scaled = scaled.extended(to: l.shift + 2) }
-        var y = scaled.asFixed(signed: true, fraction: l.shift).cast(to: .sint(l.outWidth), rounding: .halfUp, overflow: .saturate)
-        if l.relu { y = m.mux(y.msb, m.literal(0, .sint(l.outWidth)), y) }
+        let y = l.requant.build(m, sum)
 
         // Stage 3: the output.
         m.output("out_valid", m.register("out_valid_q", next: e2, reset: 0))

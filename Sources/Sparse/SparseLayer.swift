@@ -25,7 +25,6 @@ public struct SparseLayer: Sendable {
     public let relu: Bool
     public let storage: SparseStorage
     public let idxBits: Int
-    public let mult: Int, shift: Int
 
     /// Sparse image: (delta, level) words row after row, words per row.
     public let words: [(delta: Int, level: Int)]
@@ -35,8 +34,9 @@ public struct SparseLayer: Sendable {
     public let keptRows: [Bool], keptCols: [Bool]
     public let denseLevels: [Int]
 
-    /// Bits of a requantisation multiplier.
-    public static let multBits = 16
+    public let requant: Requant
+    public var mult: Int { requant.mult }
+    public var shift: Int { requant.shift }
 
     public init(name: String, quantized l: WeightLayer, storage: SparseStorage, idxBits: Int,
                 actWidth: Int, actFrac: Int, outWidth: Int, outFrac: Int, relu: Bool) throws {
@@ -48,16 +48,9 @@ public struct SparseLayer: Sendable {
         indices = ks; levels = n; pow2 = l.pow2; self.q = q
         self.actWidth = actWidth; self.actFrac = actFrac; self.outWidth = outWidth; self.outFrac = outFrac
         self.relu = relu; self.storage = storage; self.idxBits = idxBits
-        // The real scale of one accumulator unit into output units.
+        // One accumulator unit is q·2^-actFrac; outputs have outFrac bits.
         let unit = q * pow(2, Double(-actFrac))
-        let r = unit * pow(2, Double(outFrac))
-        var s = 0
-        while s < 48 && (r * pow(2, Double(s + 1))).rounded() < Double(1 << SparseLayer.multBits) { s += 1 }
-        var m = Int((r * pow(2, Double(s))).rounded())
-        guard m >= 1 else { throw UserError("layer \(l.name): the output scale \(r) is too small for a \(SparseLayer.multBits)-bit multiplier") }
-        // A power-of-two multiplier is a shift alone.
-        while m > 1 && m % 2 == 0 && s > 0 { m /= 2; s -= 1 }
-        mult = m; shift = s
+        requant = try Requant(scale: unit * pow(2, Double(outFrac)), width: outWidth, relu: relu, what: "layer \(l.name)")
         let biasBound = SparseLayer.bound(rows: ks, actWidth: actWidth, levels: n, pow2: l.pow2)
         bias = (l.bias ?? Array(repeating: 0, count: rows)).map { b in
             max(-biasBound, min(biasBound, Int((b / unit).rounded())))
@@ -131,17 +124,8 @@ public struct SparseLayer: Sendable {
         indices.enumerated().map { r, row in
             var acc = bias[r]
             for (c, k) in row.enumerated() where k != 0 { acc += x[c] * levelValue(k) }
-            return requant(acc)
+            return requant.apply(acc)
         }
-    }
-
-    public func requant(_ acc: Int) -> Int {
-        // Exact in Int: |acc| < 2^40 and mult < 2^16.
-        let t = acc * mult
-        let y = shift == 0 ? t : floorDiv(t + (1 << (shift - 1)), 1 << shift)
-        let hi = (1 << (outWidth - 1)) - 1
-        let c = max(-hi - 1, min(hi, y))
-        return relu ? max(0, c) : c
     }
 
     /// Cycles a vector occupies the engine, vectors back to back: the load
@@ -151,13 +135,4 @@ public struct SparseLayer: Sendable {
         let work = storage == .sparse ? words.count : keptRowCount * keptColCount
         return cols + work + rows
     }
-}
-
-func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
-
-/// Bits of an unsigned field holding 0...n (at least 1).
-func bitsFor(_ n: Int) -> Int {
-    var b = 1
-    while (1 << b) <= n { b += 1 }
-    return b
 }
