@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Sparse"]),
         .target(name: "Engines", dependencies: ["HDL", "Verilog", "Sim", "Harness"]),
         .executableTarget(name: "hwgen", dependencies: [
-            "HDL", "Verilog", "Harness", "Engines", "Catalog", "AQFP",
+            "HDL", "Verilog", "Harness", "Engines", "Catalog", "AQFP", "Sparse", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "Fuzz", dependencies: ["HDL", "Verilog", "Sim", "Engines"]),

@@ -117,9 +117,7 @@ public struct ADMMDesign: Design {
     }
 
     public var top: any Block { engine }
-    public var ports: TestPorts {
-        TestPorts(valid: "out_valid", inputStream: ("in_valid", "in_ready"), data: ["out_y"])
-    }
+    public var ports: TestPorts { SparseLayer.ports }
     public var transactionsPerUnit: Int { layer.rows }
     public var defaultVectors: Int { 200 }
     public var reports: [any DesignReport] { [ADMMReport(design: self)] }
@@ -142,28 +140,10 @@ public struct ADMMDesign: Design {
     }
 
     public func stimulus(seed: UInt64, vectors count: Int) -> Stimulus {
-        var s = Stimulus(ports: ["in_valid", "in_x"])
-        var rng = SplitMix64(seed: seed ^ 0x5A17)
-        for v in vectors(seed: seed, count: count) {
-            for x in v {
-                while rng.next() % 8 == 0 { s.add([:]) }
-                s.add(["in_valid": 1, "in_x": BigValue(x).modPow2(layer.actWidth)])
-            }
-        }
-        for _ in 0..<(layer.cycles + 8) { s.add([:]) }
-        return s
+        layer.stimulus(vectors(seed: seed, count: count), seed: seed, gaps: true)
     }
 
-    public func expected(_ s: Stimulus) throws -> [Transaction] {
-        let xs = s.cycles.filter { !$0[0].isZero }.map { BigValue.signed($0[1], width: layer.actWidth) }
-        var out: [Transaction] = []
-        for start in stride(from: 0, to: xs.count - layer.cols + 1, by: layer.cols) {
-            for y in layer.infer(Array(xs[start..<start + layer.cols])) {
-                out.append(Transaction(cycle: nil, values: [BigValue(y).modPow2(layer.outWidth)]))
-            }
-        }
-        return out
-    }
+    public func expected(_ s: Stimulus) throws -> [Transaction] { layer.expected(s) }
 }
 
 extension BigValue {

@@ -20,8 +20,10 @@ struct Hwgen: ParsableCommand {
           hwgen report --design wallace --svg-dir plots
           hwgen emit --design fft --param n=1024 --param scaling=shift
           hwgen aqfp --input Sources/AQFP/Benchmarks/iscas --equiv
+          hwgen quantize --levels 7 Data/digits_mlp.txt
+          hwgen compare-sparsity --rates 0.5,0.8,0.9,0.95
         """,
-        subcommands: [List.self, Emit.self, Verify.self, Report.self, Aqfp.self])
+        subcommands: [List.self, Emit.self, Verify.self, Report.self, Aqfp.self, Quantize.self, CompareSparsity.self])
 }
 
 /// Progress lines go to stderr, so stdout stays the result.
