@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc soak-aqfp aqfp-table
+.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc soak-aqfp aqfp-table sparsity-table soak-sparse
 
 all: build
 
@@ -46,7 +46,7 @@ emit: build
 verify: build
 	$(HWGEN) verify --design $(DESIGN) $(param_flags) $(if $(VECTORS),--vectors $(VECTORS)) --engine $(ENGINE)
 
-test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports aqfp-table readme-examples
+test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports aqfp-table sparsity-table readme-examples
 	@echo "make test: all checks passed"
 
 swift-test: build pydeps
@@ -95,6 +95,7 @@ soak: deps
 	$(MAKE) soak-circulant
 	$(MAKE) soak-sc
 	$(MAKE) soak-aqfp
+	$(MAKE) soak-sparse
 
 # The FFT acceptance matrix in Verilator, 10^4 random frames per
 # configuration after the directed ones: N x width x twiddle width (data,
@@ -139,6 +140,34 @@ soak-sc: deps
 	    echo "soak sc_neuron $$p"; .build/release/hwgen verify --design sc_neuron $$p --vectors 10000 2>/dev/null | tail -n 1; \
 	  done; done; \
 	done; done
+
+# ADMM-NN-S inside the tool: the digits MLP's fc1 pruned both ways at two
+# rates, both engines simulated in Verilator against their models and
+# synthesized (Yosys, xilinx) — storage equal to the formula, cycles equal
+# to the model, break-even stated (release build, about a minute).
+sparsity-table: deps
+	swift build -c release --product hwgen
+	@mkdir -p .build/reports
+	.build/release/hwgen compare-sparsity --rates 0.5,0.9 --vectors 10 --svg .build/reports
+
+# The sparse family at length, outside CI: compare-sparsity over a fine
+# range of rates and delta widths, the admm and patdnn sweeps with 10^4
+# vectors (admm) and 50 images (patdnn) per configuration.
+soak-sparse: deps
+	swift build -c release --product hwgen
+	@for b in 2 4 6; do .build/release/hwgen compare-sparsity --rates 0.3,0.5,0.7,0.8,0.9,0.95,0.98 --idx-bits $$b --vectors 50 --synth none; done
+	@for s in sparse dense; do for lv in 1 3 7 15; do for p2 in no yes; do \
+	  if [ $$p2 = yes ] && [ $$lv -gt 15 ]; then continue; fi; \
+	  p="--param storage=$$s --param levels=$$lv --param pow2=$$p2"; \
+	  echo "soak admm $$p"; .build/release/hwgen verify --design admm $$p --vectors 10000 2>/dev/null | tail -n 1; \
+	  for d in 3 30; do echo "soak admm random density=$$d $$p"; \
+	    .build/release/hwgen verify --design admm --param net=random --param rows=31 --param cols=97 --param density=$$d --param idx_bits=3 $$p --vectors 10000 2>/dev/null | tail -n 1; done; \
+	done; done; done
+	@for k in 1 4 8 16; do for lanes in 1 3 8 16; do \
+	  p="--param patterns=$$k --param lanes=$$lanes --param cin=7 --param cout=19 --param height=9 --param width=11"; \
+	  echo "soak patdnn $$p"; .build/release/hwgen verify --design patdnn $$p --vectors 50 2>/dev/null | tail -n 1; \
+	done; done
+	.build/release/hwgen verify --design patdnn --param net=digits --vectors 497 2>/dev/null | tail -n 1
 
 # One design's report: make report DESIGN=wallace [PARAMS="log2n=8"]
 report: build

@@ -53,6 +53,8 @@ public struct PatDNNDesign: Design {
         Params { $0.cin = 3; $0.cout = 5; $0.height = 3; $0.width = 2; $0.lanes = 8; $0.patterns = 1; $0.connectivity = 0 },
     ] }
 
+    public static var reportSets: [Params] { [Params(), Params { $0.net = .digits }] }
+
     public static var defaultPath: String { dataFile("digits_cnn.txt") }
 
     public let params: Params
