@@ -4,13 +4,7 @@ import Testing
 /// `hwgen aqfp`: the table, and bad netlists as one line naming the file and
 /// line, exit 2.
 @Suite struct AQFPCLITests {
-    func write(_ name: String, _ text: String) -> String {
-        let dir = NSTemporaryDirectory() + "hwgen-aqfp-\(ProcessInfo.processInfo.processIdentifier)"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = "\(dir)/\(name)"
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        return path
-    }
+    func write(_ name: String, _ text: String) -> String { scratchFile("aqfp", name, text) }
 
     @Test(arguments: [
         ("cycle.v", "module m(a,y);\ninput a;\noutput y;\nwire p;\nassign p = y & a;\nassign y = p;\nendmodule\n", "cycle.v:6: combinational cycle: y -> p -> y"),

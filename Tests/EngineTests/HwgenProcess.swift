@@ -31,3 +31,13 @@ func runHwgen(_ args: [String], path: String? = nil, env extra: [String: String]
     return (p.terminationStatus, try String(contentsOfFile: base + ".out", encoding: .utf8),
             try String(contentsOfFile: base + ".err", encoding: .utf8))
 }
+
+/// Writes `text` to `name` in a scratch folder of this test process
+/// (`folder` keeps suites apart) and returns its path.
+func scratchFile(_ folder: String, _ name: String, _ text: String) -> String {
+    let dir = NSTemporaryDirectory() + "hwgen-\(folder)-\(ProcessInfo.processInfo.processIdentifier)"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let path = "\(dir)/\(name)"
+    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    return path
+}

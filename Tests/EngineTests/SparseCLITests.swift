@@ -5,13 +5,7 @@ import Testing
 /// files: results, and malformed input as one line naming the file and the
 /// entry, exit 2.
 @Suite struct SparseCLITests {
-    func write(_ name: String, _ text: String) -> String {
-        let dir = NSTemporaryDirectory() + "hwgen-sparse-\(ProcessInfo.processInfo.processIdentifier)"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = "\(dir)/\(name)"
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        return path
-    }
+    func write(_ name: String, _ text: String) -> String { scratchFile("sparse", name, text) }
 
     @Test func quantizeWritesLevels() throws {
         let input = write("net.txt", "layer fc 2 4\n0.5 -0.25 0 1\n0 0 -1 0.75\nbias 0 1\n")
