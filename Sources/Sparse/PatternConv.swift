@@ -130,7 +130,7 @@ public struct PatternConv: Block {
         let firstA = m.register("first_a", next: s == 0)
         let lastA = m.register("last_a", next: lastStep, reset: 0)
         let gA = m.register("group_a", next: g)
-        let accT = HWType.sint(bitsFor(2 * PatternLayer.bound(cin: l.cin, actWidth: aw, weightBits: wb)) + 1)
+        let accT = HWType.sint(l.accWidth)
         var ys: [Signal] = [], ids: [Signal] = [], mask: [Signal] = []
         let sb = bitsFor(l.cin)
         for lane in 0..<l.lanes {

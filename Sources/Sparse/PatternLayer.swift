@@ -22,8 +22,7 @@ public struct PatternLayer: Sendable {
         self.actWidth = actWidth; self.actFrac = actFrac
         let unit = e.scale * pow(2, Double(-actFrac))
         requant = try Requant(scale: unit * pow(2, Double(outFrac)), width: outWidth, relu: relu, what: "the pattern layer")
-        let bound = PatternLayer.bound(cin: e.cin, actWidth: actWidth, weightBits: e.weightBits)
-        bias = e.fkw.reorder.map { max(-bound, min(bound, Int((e.bias[$0] / unit).rounded()))) }
+        bias = try integerBias(e.fkw.reorder.map { e.bias[$0] }, unit: unit, what: "the pattern layer")
     }
 
     static func bound(cin: Int, actWidth: Int, weightBits: Int) -> Int { cin * 4 * (1 << (actWidth - 1)) * (1 << (weightBits - 1)) }
@@ -32,6 +31,10 @@ public struct PatternLayer: Sendable {
     public var fkw: FKW { encoding.fkw }
     public var groups: Int { (cout + lanes - 1) / lanes }
     public var outWidth: Int { requant.width }
+    /// Bits of a lane's accumulator: a filter's bound plus the largest bias.
+    public var accWidth: Int {
+        signedBits(PatternLayer.bound(cin: cin, actWidth: actWidth, weightBits: encoding.weightBits) + (bias.map(abs).max() ?? 0))
+    }
 
     /// The static lane schedule: steps of each group, the longest filter in
     /// it (at least 1: a group still emits its outputs).

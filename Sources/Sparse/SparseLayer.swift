@@ -51,10 +51,7 @@ public struct SparseLayer: Sendable {
         // One accumulator unit is q·2^-actFrac; outputs have outFrac bits.
         let unit = q * pow(2, Double(-actFrac))
         requant = try Requant(scale: unit * pow(2, Double(outFrac)), width: outWidth, relu: relu, what: "layer \(l.name)")
-        let biasBound = SparseLayer.bound(rows: ks, actWidth: actWidth, levels: n, pow2: l.pow2)
-        bias = (l.bias ?? Array(repeating: 0, count: rows)).map { b in
-            max(-biasBound, min(biasBound, Int((b / unit).rounded())))
-        }
+        bias = try integerBias(l.bias ?? Array(repeating: 0, count: rows), unit: unit, what: "layer \(l.name)")
         // Sparse stream: deltas from the previous kept column (the first from
         // column -1), a filler (delta 2^b - 1, level 0) while a gap is longer.
         let maxDelta = (1 << idxBits) - 1
@@ -94,12 +91,9 @@ public struct SparseLayer: Sendable {
         k == 0 ? 0 : (k < 0 ? -1 : 1) * (pow2 ? 1 << (abs(k) - 1) : abs(k))
     }
 
-    /// Bits of the accumulator: the bound plus the bias, signed.
+    /// Bits of the accumulator: the row bound plus the largest bias, signed.
     public var accWidth: Int {
-        let b = 2 * SparseLayer.bound(rows: indices, actWidth: actWidth, levels: levels, pow2: pow2)
-        var w = 1
-        while (1 << (w - 1)) <= b { w += 1 }
-        return w
+        signedBits(SparseLayer.bound(rows: indices, actWidth: actWidth, levels: levels, pow2: pow2) + (bias.map(abs).max() ?? 0))
     }
 
     /// The row-length field: enough bits for the longest row's words.
@@ -135,4 +129,21 @@ public struct SparseLayer: Sendable {
         let work = storage == .sparse ? words.count : keptRowCount * keptColCount
         return cols + work + rows
     }
+}
+
+/// Biases in accumulator units (rounded to nearest), refused when one is
+/// beyond 2^40 units: the accumulator grows to hold them, never clips.
+func integerBias(_ bias: [Double], unit: Double, what: String) throws -> [Int] {
+    try bias.enumerated().map { i, b in
+        let v = (b / unit).rounded()
+        guard abs(v) < 0x1p40 else { throw UserError("\(what): bias[\(i)] = \(b) is \(v) accumulator units, beyond 2^40") }
+        return Int(v)
+    }
+}
+
+/// Bits of a signed field holding -n...n.
+func signedBits(_ n: Int) -> Int {
+    var w = 1
+    while (1 << (w - 1)) <= n { w += 1 }
+    return w
 }
