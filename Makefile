@@ -142,20 +142,21 @@ soak-sc: deps
 	done; done
 
 # ADMM-NN-S inside the tool: the digits MLP's fc1 pruned both ways at two
-# rates, both engines simulated in Verilator against their models and
+# rates (the dense and structured engines at 4 MACs a cycle, the sparse one
+# gathering one activation a cycle), every engine simulated in Verilator against its model and
 # synthesized (Yosys, xilinx) — storage equal to the formula, cycles equal
 # to the model, break-even stated (release build, about a minute).
 sparsity-table: deps
 	swift build -c release --product hwgen
 	@mkdir -p .build/reports
-	.build/release/hwgen compare-sparsity --rates 0.5,0.9 --vectors 10 --svg .build/reports
+	.build/release/hwgen compare-sparsity --rates 0.5,0.9 --macs 4 --vectors 10 --svg .build/reports
 
 # The sparse family at length, outside CI: compare-sparsity over a fine
 # range of rates and delta widths, the admm and patdnn sweeps with 10^4
 # vectors (admm) and 50 images (patdnn) per configuration.
 soak-sparse: deps
 	swift build -c release --product hwgen
-	@for b in 2 4 6; do .build/release/hwgen compare-sparsity --rates 0.3,0.5,0.7,0.8,0.9,0.95,0.98 --idx-bits $$b --vectors 50 --synth none; done
+	@for b in 2 4 6; do for p in 1 4; do .build/release/hwgen compare-sparsity --rates 0.3,0.5,0.7,0.8,0.9,0.95,0.98 --idx-bits $$b --macs $$p --vectors 50 --synth none; done; done
 	@for s in sparse dense; do for lv in 1 3 7 15; do for p2 in no yes; do \
 	  if [ $$p2 = yes ] && [ $$lv -gt 15 ]; then continue; fi; \
 	  p="--param storage=$$s --param levels=$$lv --param pow2=$$p2"; \

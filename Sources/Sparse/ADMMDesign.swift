@@ -49,6 +49,7 @@ public struct ADMMDesign: Design {
         var pow2 = false
         var storage = SparseStorage.sparse
         var idxBits = 4
+        var macs = 1
         var actWidth = 8, actFrac = 4, outWidth = 8, outFrac = 4
         var relu = true
         public init() {}
@@ -67,6 +68,7 @@ public struct ADMMDesign: Design {
             .flag("pow2", \.pow2, "power-of-two levels ±q·2^k, k < n (the MAC is a shift)"),
             .choice("storage", \.storage, "sparse: (delta, level) stream; dense: kept rows x kept columns"),
             .int("idx_bits", \.idxBits, 1...16, "bits of a sparse word's delta index (gaps past 2^b - 1 take fillers)"),
+            .int("macs", \.macs, 1...16, "storage=dense: MACs a cycle (kept columns a word); the sparse engine gathers one"),
             .int("act_width", \.actWidth, 2...24, "input activation bits (signed)"),
             .int("act_frac", \.actFrac, 0...24, "input activation fraction bits (digits pixels 0..16: 4)"),
             .int("out_width", \.outWidth, 2...24, "output bits (signed)"),
@@ -79,10 +81,11 @@ public struct ADMMDesign: Design {
     public static let summary = "ADMM-NN level-quantized pruned FC layer: sparse (delta, level) or structured dense engine, one MAC a cycle"
     public static var testSets: [Params] { [
         Params { $0.storage = .dense },
+        Params { $0.storage = .dense; $0.macs = 4 },
         Params { $0.layer = "fc2"; $0.pow2 = true; $0.levels = 4; $0.relu = false },
         // Sizes that fit nothing, an empty row, a gap past 2^idx_bits - 1.
         Params { $0.net = .random; $0.rows = 13; $0.cols = 37; $0.density = 15; $0.idxBits = 2; $0.levels = 3; $0.actWidth = 6; $0.outWidth = 10 },
-        Params { $0.net = .random; $0.rows = 13; $0.cols = 37; $0.density = 15; $0.storage = .dense; $0.levels = 3; $0.pow2 = true },
+        Params { $0.net = .random; $0.rows = 13; $0.cols = 37; $0.density = 15; $0.storage = .dense; $0.levels = 3; $0.pow2 = true; $0.macs = 3 },
         Params { $0.net = .random; $0.rows = 3; $0.cols = 5; $0.density = 0; $0.idxBits = 1 },
     ] }
 
@@ -112,7 +115,7 @@ public struct ADMMDesign: Design {
             images = []
         }
         layer = try SparseLayer(name: w.name, quantized: w, storage: p.storage, idxBits: p.idxBits, actWidth: p.actWidth,
-                                actFrac: p.actFrac, outWidth: p.outWidth, outFrac: p.outFrac, relu: p.relu)
+                                actFrac: p.actFrac, outWidth: p.outWidth, outFrac: p.outFrac, relu: p.relu, macs: p.macs)
         engine = SparseFC(layer)
     }
 

@@ -20,15 +20,15 @@ public struct ADMMReport: DesignReport {
 
         // Storage: the generated weight memory against the formula.
         let stored = StorageModel.memoryBits(context.ir, kind: "weights")
-        let storedWords = l.storage == .sparse ? l.words.count : l.denseLevels.count
+        let storedWords = l.storage == .sparse ? l.words.count : l.keptRowCount * l.denseRowWords
         let measured = (stored?.width ?? 0) * storedWords
         let formula: Int, what: String
         if l.storage == .sparse {
             formula = StorageModel.sparse(l.indices, levelBits: l.levelBits, idxBits: l.idxBits)
             what = "(nnz \(nnz) + fillers \(StorageModel.fillers(l.indices, idxBits: l.idxBits))) x (b_w \(l.levelBits) + b_idx \(l.idxBits))"
         } else {
-            formula = StorageModel.structured(l.indices, levelBits: l.levelBits).weights
-            what = "kept \(l.keptRowCount) x \(l.keptColCount) x b_w \(l.levelBits)"
+            formula = StorageModel.structured(l.indices, levelBits: l.levelBits).weights + l.densePaddingBits
+            what = "kept \(l.keptRowCount) x \(l.keptColCount) x b_w \(l.levelBits)" + (l.densePaddingBits > 0 ? " + \(l.densePaddingBits) padding (\(l.macs) a word)" : "")
         }
         rows.append(ReportRow("weight memory bits (generated ROM)", "\(measured) = \(what); dense would be \(StorageModel.dense(l.indices, levelBits: l.levelBits))",
                               bound: "= \(formula)", pass: measured == formula))
@@ -46,9 +46,9 @@ public struct ADMMReport: DesignReport {
         guard run.passed else { throw UserError("the back-to-back run failed: \(run.summary)") }
         let firsts = stride(from: 0, to: run.transactionCycles.count, by: l.rows).map { run.transactionCycles[$0] }
         let per = firsts.count > 1 ? (firsts.last! - firsts[0]) / (firsts.count - 1) : 0
-        rows.append(ReportRow("cycles per vector (measured, back to back)", "\(per) = load \(l.cols) + words \(l.storage == .sparse ? l.words.count : l.keptRowCount * l.keptColCount) + rows \(l.rows)",
+        rows.append(ReportRow("cycles per vector (measured, back to back)", "\(per) = load \(l.cols) + words \(storedWords) + rows \(l.rows)",
                               bound: "= \(l.cycles)", pass: per == l.cycles))
-        rows.append(ReportRow("MAC utilisation", String(format: "%.1f%% of compute cycles do a useful MAC", 100 * Double(nnz) / Double(max(1, l.cycles - l.cols)))))
+        rows.append(ReportRow("MAC utilisation", String(format: "%.1f%% of the compute cycles' %d MAC slot(s) do a useful MAC", 100 * Double(nnz) / Double(max(1, (l.cycles - l.cols) * l.macs)), l.macs)))
 
         if design.params.net == .digits, design.params.layer == "fc1", !design.images.isEmpty {
             rows += try accuracy(context)

@@ -38,8 +38,15 @@ public struct SparseLayer: Sendable {
     public var mult: Int { requant.mult }
     public var shift: Int { requant.shift }
 
+    /// MACs a cycle of the dense engine (kept columns a word).
+    public let macs: Int
+
     public init(name: String, quantized l: WeightLayer, storage: SparseStorage, idxBits: Int,
-                actWidth: Int, actFrac: Int, outWidth: Int, outFrac: Int, relu: Bool) throws {
+                actWidth: Int, actFrac: Int, outWidth: Int, outFrac: Int, relu: Bool, macs: Int = 1) throws {
+        guard macs == 1 || storage == .dense else {
+            throw UserError("the sparse engine gathers one activation a cycle: macs must be 1 with storage=sparse (got \(macs))")
+        }
+        self.macs = macs
         guard let ks = l.indices, let n = l.levels, let q = l.q else {
             throw UserError("layer \(l.name) has no level indices (quantize it first)")
         }
@@ -74,7 +81,8 @@ public struct SparseLayer: Sendable {
         denseLevels = dl
     }
 
-    /// Largest |Σ x·level| over a row: the accumulator never exceeds it.
+    /// Largest |Σ x·level| over a row: the accumulator never exceeds it
+    /// (a dense word's partial sums neither: they are part of the row's).
     static func bound(rows: [[Int]], actWidth: Int, levels: Int, pow2: Bool) -> Int {
         let top = pow2 ? 1 << (levels - 1) : levels
         let nnz = rows.map { $0.filter { $0 != 0 }.count }.max() ?? 0
@@ -107,6 +115,20 @@ public struct SparseLayer: Sendable {
     public var sparseLengthBits: Int { rows * lengthBits }
     /// Dense image: kept rows x kept columns levels, plus the two masks.
     public var denseWeightBits: Int { denseLevels.count * levelBits }
+    /// Words a kept row takes in the dense engine: ceil(kept columns / macs).
+    public var denseRowWords: Int { (keptColCount + macs - 1) / macs }
+    /// The dense engine's ROM words: each kept row's levels, `macs` a word,
+    /// the last word of a row padded with zeros.
+    public var denseWords: [[Int]] {
+        var out: [[Int]] = []
+        for r in 0..<rows where keptRows[r] {
+            let row = (0..<cols).filter { keptCols[$0] }.map { indices[r][$0] }
+            for w in 0..<denseRowWords { out.append((0..<macs).map { w * macs + $0 < row.count ? row[w * macs + $0] : 0 }) }
+        }
+        return out
+    }
+    /// Zero padding in those words (none when macs divides the kept columns).
+    public var densePaddingBits: Int { keptRowCount * (denseRowWords * macs - keptColCount) * levelBits }
     public var denseMaskBits: Int { rows + cols }
 
     // MARK: the golden model, from the matrix (not from the stored image)
@@ -126,7 +148,7 @@ public struct SparseLayer: Sendable {
     /// (cols beats), one per stored word and one per row (its output); the
     /// last output leaves SparseFC.latency cycles after.
     public var cycles: Int {
-        let work = storage == .sparse ? words.count : keptRowCount * keptColCount
+        let work = storage == .sparse ? words.count : keptRowCount * denseRowWords
         return cols + work + rows
     }
 }

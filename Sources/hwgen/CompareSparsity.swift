@@ -27,6 +27,7 @@ struct CompareSparsity: ParsableCommand {
         Examples:
           hwgen compare-sparsity
           hwgen compare-sparsity --rates 0.5,0.9,0.97 --idx-bits 3 --svg plots
+          hwgen compare-sparsity --macs 4 --engine swift --synth none
           hwgen compare-sparsity --weights my_net.txt --layer conv_fc --levels 15 --synth none
         """)
 
@@ -47,6 +48,9 @@ struct CompareSparsity: ParsableCommand {
 
     @Option(name: .customLong("act-width"), help: "Activation bits (signed).")
     var actWidth = 8
+
+    @Option(help: "MACs a cycle of the dense and structured engines (kept columns a word, 1...16); the sparse engine gathers one activation a cycle.")
+    var macs = 1
 
     @Option(help: "Random activation vectors per engine.")
     var vectors = 20
@@ -76,6 +80,7 @@ struct CompareSparsity: ParsableCommand {
         guard (1...127).contains(levels) else { throw ValidationError("--levels must be in 1...127") }
         guard (1...16).contains(idxBits) else { throw ValidationError("--idx-bits must be in 1...16") }
         guard (2...24).contains(actWidth) else { throw ValidationError("--act-width must be in 2...24") }
+        guard (1...16).contains(macs) else { throw ValidationError("--macs must be in 1...16") }
         guard vectors >= 1 else { throw ValidationError("--vectors must be at least 1") }
         guard synth == "none" || ResourceReport.Target(rawValue: synth) != nil else {
             throw ValidationError("--synth must be xilinx, ecp5, ice40, gowin or none, got '\(synth)'")
@@ -103,7 +108,8 @@ struct CompareSparsity: ParsableCommand {
             var l = dense
             l.weights = w
             return try SparseLayer(name: l.name, quantized: quantizer.quantize(l).layer, storage: storage, idxBits: idxBits,
-                                   actWidth: actWidth, actFrac: 0, outWidth: 16, outFrac: 0, relu: false)
+                                   actWidth: actWidth, actFrac: 0, outWidth: 16, outFrac: 0, relu: false,
+                                   macs: storage == .dense ? macs : 1)
         }
         func measure(_ rate: Double, _ kind: String, _ l: SparseLayer) throws -> Row {
             log("rate \(rate): \(kind) engine, \(vectors) vectors in \(sim.name)\(synth == "none" ? "" : ", yosys synth_\(synth)")")
@@ -116,15 +122,17 @@ struct CompareSparsity: ParsableCommand {
             let cycles = (firsts.last! - firsts[0]) / max(1, firsts.count - 1)
             // Storage from the generated weight memory, split by field.
             let rom = StorageModel.memoryBits(ir, kind: "weights")!
-            let words = l.storage == .sparse ? l.words.count : l.denseLevels.count
+            let words = l.storage == .sparse ? l.words.count : l.keptRowCount * l.denseRowWords
             let measured = rom.width * words
             let st: (Int, Int, Int, Int), formula: Int
             if l.storage == .sparse {
                 st = (l.nonZeros * l.levelBits, l.nonZeros * idxBits, l.fillers * (l.levelBits + idxBits), l.sparseLengthBits)
                 formula = StorageModel.sparse(l.indices, levelBits: l.levelBits, idxBits: idxBits)
             } else {
-                st = (words * l.levelBits, 0, 0, l.denseMaskBits)
-                formula = StorageModel.structured(l.indices, levelBits: l.levelBits).weights
+                // Padding (a row's last word when macs does not divide the
+                // kept columns) counts as weight bits.
+                st = (words * l.macs * l.levelBits, 0, 0, l.denseMaskBits)
+                formula = StorageModel.structured(l.indices, levelBits: l.levelBits).weights + l.densePaddingBits
             }
             var area = "-", cells: Int? = nil
             if let t = ResourceReport.Target(rawValue: synth) {
@@ -141,7 +149,7 @@ struct CompareSparsity: ParsableCommand {
             rows.append(try measure(r, "structured", try build(Pruning.structured(dense.weights, rate: r), .dense)))
         }
         let bw = LevelQuantizer.indexBits(levels)
-        print("compare-sparsity: \(path) layer \(layer) (\(dense.rows)x\(dense.cols)), \(levels) levels (b_w \(bw)), b_idx \(idxBits), \(actWidth)-bit activations, one MAC a cycle; \(vectors) vectors each in \(sim.name), 0 mismatches")
+        print("compare-sparsity: \(path) layer \(layer) (\(dense.rows)x\(dense.cols)), \(levels) levels (b_w \(bw)), b_idx \(idxBits), \(actWidth)-bit activations; sparse engine one MAC a cycle, dense and structured \(macs); \(vectors) vectors each in \(sim.name), 0 mismatches")
         var table = [["rate", "engine", "kept", "weight b", "index b", "filler b", "len/mask b", "total b", "= formula", "cycles/vec", "= model", "area (\(synth))", "cells"]]
         for r in rows {
             let l = r.layer
@@ -162,13 +170,13 @@ struct CompareSparsity: ParsableCommand {
             let s = try build(Pruning.nonStructured(dense.weights, rate: r), .sparse)
             let t = try build(Pruning.structured(dense.weights, rate: r), .dense)
             sweep.append((r, s, t))
-            if storageEven == nil && s.sparseStreamBits + s.sparseLengthBits <= base.denseWeightBits + base.denseMaskBits { storageEven = r }
+            if storageEven == nil && s.sparseStreamBits + s.sparseLengthBits <= base.denseWeightBits + base.densePaddingBits + base.denseMaskBits { storageEven = r }
             if cyclesEven == nil && s.cycles <= base.cycles { cyclesEven = r }
         }
         func pct(_ r: Double?) -> String { r.map { String(format: "%.0f%%", 100 * $0) } ?? "none below 99%" }
-        print("break-even against the unpruned dense engine (\(base.denseWeightBits + base.denseMaskBits) bits, \(base.cycles) cycles/vector):")
+        print("break-even against the unpruned dense engine (\(base.denseWeightBits + base.densePaddingBits + base.denseMaskBits) bits, \(base.cycles) cycles/vector at \(macs) MAC(s) a cycle):")
         print("  storage: the sparse stream is larger below \(pct(storageEven)) sparsity (model: density < b_w/(b_w+b_idx) = \(bw)/\(bw + idxBits), plus fillers and row lengths)")
-        print("  cycles:  the sparse engine is slower below \(pct(cyclesEven)) sparsity (one word a cycle on both; fillers and row ends cost cycles)")
+        print("  cycles:  the sparse engine is slower below \(pct(cyclesEven)) sparsity (one stream word a cycle against \(macs) kept weight(s) a cycle; fillers and row ends cost cycles)")
         print("  against structured: non-structured stores less only when it keeps fewer than b_w/(b_w + b_idx) = \(bw)/\(bw + idxBits) of the weights structured pruning keeps (its pruning must beat structured by (b_w + b_idx)/b_w = \(String(format: "%.2f", Double(bw + idxBits) / Double(bw)))x in kept weights)")
         if let dir = svg {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -178,8 +186,8 @@ struct CompareSparsity: ParsableCommand {
             }
             let storage = LinePlot(title: "\(layer): weight storage against pruning rate", xLabel: "pruning rate (%)", yLabel: "bits", series: [
                 series("non-structured (stream + row lengths)", sweep.map { Double($0.sparse.sparseStreamBits + $0.sparse.sparseLengthBits) }, "#c0504d"),
-                series("structured (kept block + masks)", sweep.map { Double($0.structured.denseWeightBits + $0.structured.denseMaskBits) }, "#4a79a8"),
-                series("dense", sweep.map { _ in Double(base.denseWeightBits + base.denseMaskBits) }, "#888888"),
+                series("structured (kept block + masks)", sweep.map { Double($0.structured.denseWeightBits + $0.structured.densePaddingBits + $0.structured.denseMaskBits) }, "#4a79a8"),
+                series("dense", sweep.map { _ in Double(base.denseWeightBits + base.densePaddingBits + base.denseMaskBits) }, "#888888"),
             ])
             let cycles = LinePlot(title: "\(layer): cycles per vector against pruning rate", xLabel: "pruning rate (%)", yLabel: "cycles", series: [
                 series("non-structured", sweep.map { Double($0.sparse.cycles) }, "#c0504d"),
