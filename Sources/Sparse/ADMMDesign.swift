@@ -47,6 +47,7 @@ public struct ADMMDesign: Design {
         var rows = 24, cols = 70, density = 20, seed = 1
         var levels = 7
         var pow2 = false
+        var pow2Scale = false
         var storage = SparseStorage.sparse
         var idxBits = 4
         var macs = 1
@@ -66,6 +67,7 @@ public struct ADMMDesign: Design {
             .int("seed", \.seed, 0...1_000_000, "net=random: the weights' seed"),
             .int("levels", \.levels, 1...127, "levels n: weights in ±q ... ±n·q, stored in ceil(log2(2n+1)) bits"),
             .flag("pow2", \.pow2, "power-of-two levels ±q·2^k, k < n (the MAC is a shift)"),
+            .flag("pow2_scale", \.pow2Scale, "q rounded to a power of two after the scan: requantisation is a shift when the formats allow"),
             .choice("storage", \.storage, "sparse: (delta, level) stream; dense: kept rows x kept columns"),
             .int("idx_bits", \.idxBits, 1...16, "bits of a sparse word's delta index (gaps past 2^b - 1 take fillers)"),
             .int("macs", \.macs, 1...16, "storage=dense: MACs a cycle (kept columns a word); the sparse engine gathers one"),
@@ -77,12 +79,13 @@ public struct ADMMDesign: Design {
         ] }
     }
 
+    public static let synthTargets = ["xilinx"]
     public static let name = "admm"
     public static let summary = "ADMM-NN level-quantized pruned FC layer: sparse (delta, level) or structured dense engine, one MAC a cycle"
     public static var testSets: [Params] { [
         Params { $0.storage = .dense },
         Params { $0.storage = .dense; $0.macs = 4 },
-        Params { $0.layer = "fc2"; $0.pow2 = true; $0.levels = 4; $0.relu = false },
+        Params { $0.layer = "fc2"; $0.pow2 = true; $0.levels = 4; $0.relu = false; $0.pow2Scale = true },
         // Sizes that fit nothing, an empty row, a gap past 2^idx_bits - 1.
         Params { $0.net = .random; $0.rows = 13; $0.cols = 37; $0.density = 15; $0.idxBits = 2; $0.levels = 3; $0.actWidth = 6; $0.outWidth = 10 },
         Params { $0.net = .random; $0.rows = 13; $0.cols = 37; $0.density = 15; $0.storage = .dense; $0.levels = 3; $0.pow2 = true; $0.macs = 3 },
@@ -102,7 +105,7 @@ public struct ADMMDesign: Design {
         guard p.actFrac < p.actWidth + 8, p.outFrac < p.outWidth + 8 else {
             throw UserError("act_frac and out_frac must stay below their widths + 8")
         }
-        let quantizer = LevelQuantizer(levels: p.levels, pow2: p.pow2)
+        let quantizer = LevelQuantizer(levels: p.levels, pow2: p.pow2, pow2Scale: p.pow2Scale)
         if p.pow2 && p.levels > 16 { throw UserError("parameter levels=\(p.levels) with pow2=yes is too many: at most 16 (2^15 q)") }
         let w: WeightLayer
         switch p.net {

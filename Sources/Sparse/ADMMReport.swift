@@ -65,7 +65,7 @@ public struct ADMMReport: DesignReport {
         let file = try WeightFile.load(path)
         guard let fc2 = file.layers.first(where: { $0.name == "fc2" }) else { return [] }
         context.progress("accuracy: \(file.images.count) held-out images")
-        let quantizer = LevelQuantizer(levels: p.levels, pow2: p.pow2)
+        let quantizer = LevelQuantizer(levels: p.levels, pow2: p.pow2, pow2Scale: p.pow2Scale)
         func floatNet(_ a: WeightLayer, _ b: WeightLayer) -> Double {
             var right = 0
             for (img, label) in zip(file.images, file.labels) {

@@ -42,6 +42,7 @@ public struct PatDNNDesign: Design {
         ] }
     }
 
+    public static let synthTargets = ["xilinx"]
     public static let name = "patdnn"
     public static let summary = "PatDNN pattern-sparse 3x3 conv: FKW-encoded weights, shared window, lanes of 4 MACs with 9->4 tap select"
     public static let unit = "image"
