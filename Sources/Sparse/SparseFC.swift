@@ -9,7 +9,7 @@ import HDL
 ///   row, then one cycle per row for its output. A sparse word is (delta,
 ///   level): the decoder adds the delta to the row's address and gathers
 ///   that activation; a filler (level 0) only advances the address. A dense
-///   word is a level; the address counts the kept columns;
+///   word is `macs` levels; the address counts the kept columns' words;
 /// - MAC on the level: x·k, or x·2^(|k|-1) with its sign (a shift) for
 ///   power-of-two levels; at a row's end acc + bias is requantised (times
 ///   mult, rounded half up by 2^shift, saturated, ReLU) and leaves.
