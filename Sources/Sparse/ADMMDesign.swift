@@ -134,14 +134,10 @@ public struct ADMMDesign: Design {
         let n = layer.cols, hi = (1 << (layer.actWidth - 1)) - 1, lo = -hi - 1
         var out: [[Int]] = [Array(repeating: 0, count: n), Array(repeating: hi, count: n), Array(repeating: lo, count: n),
                             (0..<n).map { $0 % 2 == 0 ? hi : lo }, (0..<n).map { $0 == n - 1 ? hi : 0 }]
-        var rng = SplitMix64(seed: seed ^ 0xAD33)
-        for i in 0..<count {
-            if i < images.count / 2, images[i].count == n, hi >= 16 {
-                out.append(images[i])
-            } else {
-                out.append((0..<n).map { _ in Int(rng.next() % UInt64(hi - lo + 1)) + lo })
-            }
-        }
+        // Held-out digits (pixels 0...16 need act_width >= 6) for half.
+        let digits = hi >= 16 ? images.prefix(count / 2).filter { $0.count == n } : []
+        out += digits
+        out += layer.randomVectors(count - digits.count, seed: seed)
         return out
     }
 
@@ -150,12 +146,4 @@ public struct ADMMDesign: Design {
     }
 
     public func expected(_ s: Stimulus) throws -> [Transaction] { layer.expected(s) }
-}
-
-extension BigValue {
-    /// The raw `width`-bit pattern read as a two's-complement Int.
-    static func signed(_ v: BigValue, width: Int) -> Int {
-        let u = v.intValue!
-        return u >= 1 << (width - 1) ? u - (1 << width) : u
-    }
 }

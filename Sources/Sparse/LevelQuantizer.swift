@@ -78,9 +78,5 @@ public struct LevelQuantizer: Sendable {
     }
 
     /// Bits of a stored signed level index: ceil(log2(2n + 1)).
-    public static func indexBits(_ n: Int) -> Int {
-        var b = 1
-        while (1 << b) < 2 * n + 1 { b += 1 }
-        return b
-    }
+    public static func indexBits(_ n: Int) -> Int { bitsFor(2 * n) }
 }

@@ -171,7 +171,7 @@ public struct PatDNNDesign: Design {
 
     public func expected(_ s: Stimulus) throws -> [Transaction] {
         let l = layer, aw = l.actWidth, ow = l.outWidth, ib = bitsFor(max(1, l.cout - 1))
-        let pixels = s.cycles.filter { !$0[0].isZero }.map { w in (0..<l.cin).map { BigValue.signed((w[1] >> ($0 * aw)).modPow2(aw), width: aw) } }
+        let pixels = s.cycles.filter { !$0[0].isZero }.map { w in (0..<l.cin).map { (w[1] >> ($0 * aw)).wrapped(width: aw, signed: true).intValue! } }
         let per = l.height * l.width
         var out: [Transaction] = []
         for start in stride(from: 0, to: pixels.count - per + 1, by: per) {

@@ -57,7 +57,7 @@ extension SparseLayer {
 
     /// The model's outputs for the vectors `s` offers, in order.
     public func expected(_ s: Stimulus) -> [Transaction] {
-        let xs = s.cycles.filter { !$0[0].isZero }.map { BigValue.signed($0[1], width: actWidth) }
+        let xs = s.cycles.filter { !$0[0].isZero }.map { $0[1].wrapped(width: actWidth, signed: true).intValue! }
         var out: [Transaction] = []
         for start in stride(from: 0, to: xs.count - cols + 1, by: cols) {
             for y in infer(Array(xs[start..<start + cols])) {
