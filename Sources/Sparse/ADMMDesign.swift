@@ -83,7 +83,6 @@ public struct ADMMDesign: Design {
     public static let name = "admm"
     public static let summary = "ADMM-NN level-quantized pruned FC layer: sparse (delta, level) or structured dense engine, one MAC a cycle"
     public static var testSets: [Params] { [
-        Params { $0.storage = .dense },
         Params { $0.storage = .dense; $0.macs = 4 },
         Params { $0.layer = "fc2"; $0.pow2 = true; $0.levels = 4; $0.relu = false; $0.pow2Scale = true },
         // Sizes that fit nothing, an empty row, a gap past 2^idx_bits - 1.

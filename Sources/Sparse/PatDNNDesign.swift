@@ -42,7 +42,8 @@ public struct PatDNNDesign: Design {
         ] }
     }
 
-    public static let synthTargets = ["xilinx"]
+    // No synthesis by default: synth_xilinx of the default takes ~36 s
+    // (`hwgen report --design patdnn --synth xilinx`; figures in the README).
     public static let name = "patdnn"
     public static let summary = "PatDNN pattern-sparse 3x3 conv: FKW-encoded weights, shared window, lanes of 4 MACs with 9->4 tap select"
     public static let unit = "image"
