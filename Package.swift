@@ -4,14 +4,14 @@ import PackageDescription
 // Layers, lowest first; each target depends only on those above it:
 //   HDL (DSL, IR, checks)  →  Verilog (back end), Sim (Swift engine)
 //   Harness (Design, params, stimulus, reports, the Engine protocol), Analysis (statistics)
-//   families: Arithmetic, Blocks, Random, NN, FFT, Circulant, Stochastic, AQFP, Sparse — blocks, models, designs, reports; no engine
+//   families: Arithmetic, Blocks, Random, NN, FFT, Circulant, Stochastic, AQFP, Sparse, Parallel — blocks, models, designs, reports; no engine
 //   Engines (Verilator, Swift), Catalog (every design), Fuzz
 //   executables: hwgen, hwgen-fuzz, hwgen-bench
 let package = Package(
     name: "hwgen",
     products: [
         .library(name: "HDL", targets: ["HDL", "Verilog", "Sim"]),
-        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Sparse", "Catalog"]),
+        .library(name: "HWGenLibrary", targets: ["Harness", "Engines", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Sparse", "Parallel", "Catalog"]),
         .executable(name: "hwgen", targets: ["hwgen"]),
     ],
     dependencies: [
@@ -41,10 +41,11 @@ let package = Package(
                 resources: [.copy("Benchmarks")],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Sparse", dependencies: ["HDL", "Harness", "Analysis"]),
-        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Sparse"]),
+        .target(name: "Parallel", dependencies: ["HDL", "Harness", "Analysis"]),
+        .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Sparse", "Parallel"]),
         .target(name: "Engines", dependencies: ["HDL", "Verilog", "Sim", "Harness"]),
         .executableTarget(name: "hwgen", dependencies: [
-            "HDL", "Verilog", "Harness", "Engines", "Catalog", "AQFP", "Sparse", "Analysis",
+            "HDL", "Verilog", "Harness", "Engines", "Catalog", "AQFP", "Sparse", "Parallel", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "Fuzz", dependencies: ["HDL", "Verilog", "Sim", "Engines"]),
@@ -65,6 +66,7 @@ let package = Package(
         .testTarget(name: "StochasticTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Analysis", "Engines", "Random", "Stochastic"]),
         .testTarget(name: "AQFPTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "Stochastic", "AQFP"]),
         .testTarget(name: "SparseTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "Sparse"]),
+        .testTarget(name: "ParallelTests", dependencies: ["HDL", "Verilog", "Sim", "Harness", "Engines", "Parallel"]),
         .testTarget(name: "NNTests", dependencies: ["HDL", "Sim", "Harness", "Engines", "Random", "NN"]),
     ]
 )
