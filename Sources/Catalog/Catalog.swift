@@ -9,6 +9,7 @@ import Random
 import Stochastic
 import AQFP
 import Sparse
+import Parallel
 
 /// Every design the command line knows, in the order `hwgen list` shows
 /// them: the only list. A new design is one file in its family and one
@@ -23,6 +24,7 @@ public enum Catalog {
         AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self), AnyDesign(SCPoolDesign.self),
         AnyDesign(AQFPDesign.self), AnyDesign(SCDNNDesign.self),
         AnyDesign(ADMMDesign.self), AnyDesign(PatDNNDesign.self),
+        AnyDesign(AllReduceDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {

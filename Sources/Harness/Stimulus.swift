@@ -90,3 +90,10 @@ public func dataFile(_ file: String) -> String {
         .deletingLastPathComponent().path + "/Data/" + file
     return FileManager.default.fileExists(atPath: tree) ? tree : "Data/" + file
 }
+
+/// Bits of an unsigned field holding 0...n (at least 1).
+public func bitsFor(_ n: Int) -> Int {
+    var b = 1
+    while (1 << b) <= n { b += 1 }
+    return b
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import HDL
 
 /// ADMM-NN's level projection for one layer: weights onto {±q, ..., ±n·q}

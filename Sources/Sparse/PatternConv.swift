@@ -1,3 +1,4 @@
+import Harness
 import HDL
 
 /// The PatDNN pattern-sparse 3x3 convolution engine.

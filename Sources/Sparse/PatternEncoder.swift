@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import HDL
 
 /// A 3x3 kernel pattern: four of the nine taps (row-major 0...8), the

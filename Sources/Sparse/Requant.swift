@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import HDL
 
 /// Output requantisation of an integer accumulator: y = round_half_up(acc
@@ -45,9 +46,3 @@ public struct Requant: Sendable, Hashable {
 
 func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
-/// Bits of an unsigned field holding 0...n (at least 1).
-func bitsFor(_ n: Int) -> Int {
-    var b = 1
-    while (1 << b) <= n { b += 1 }
-    return b
-}

@@ -1,3 +1,4 @@
+import Harness
 import HDL
 
 /// The ADMM-NN level-quantized FC engine, one MAC a cycle, for either

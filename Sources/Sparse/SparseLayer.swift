@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import HDL
 
 /// How a pruned layer is stored: `sparse` (ADMM-NN-S non-structured: a

@@ -23,7 +23,7 @@ struct Hwgen: ParsableCommand {
           hwgen quantize --levels 7 Data/digits_mlp.txt
           hwgen compare-sparsity --rates 0.5,0.8,0.9,0.95
         """,
-        subcommands: [List.self, Emit.self, Verify.self, Report.self, Aqfp.self, Quantize.self, CompareSparsity.self, PlanParallel.self])
+        subcommands: [List.self, Emit.self, Verify.self, Report.self, Aqfp.self, Quantize.self, CompareSparsity.self, PlanParallel.self, GroupScheduleCommand.self])
 }
 
 /// Progress lines go to stderr, so stdout stays the result.
