@@ -124,11 +124,26 @@ public struct ParallelPlanner: Sendable {
     /// one choice for every layer at every level instead (the trivial
     /// plans).
     public func plan(levels: Int, fixed: Parallelism? = nil) -> Plan {
+        var p = plan(levels: levels) { shapes, _ in
+            fixed.map { [Parallelism](repeating: $0, count: self.network.layers.count) } ?? self.optimal(shapes)
+        }
+        p.name = fixed.map { "all \($0.rawValue)" } ?? "HyPar"
+        return p
+    }
+
+    /// A given plan, `choices[h][l]`, costed by the same model.
+    public func evaluate(_ choices: [[Parallelism]], name: String) -> Plan {
+        var p = plan(levels: choices.count) { _, h in choices[h] }
+        p.name = name
+        return p
+    }
+
+    func plan(levels: Int, choose: ([Shape], Int) -> [Parallelism]) -> Plan {
         var shapes = network.layers.map { Shape(batch: Double(batch), cin: Double($0.cin)) }
         var out: [Level] = []
         var total = 0.0
         for h in 0..<levels {
-            let choice = fixed.map { [Parallelism](repeating: $0, count: network.layers.count) } ?? optimal(shapes)
+            let choice = choose(shapes, h)
             let st = steps(shapes, choice)
             let cost = st.reduce(0) { $0 + $1.intra + $1.inter }
             let weighted = Double(1 << h) * cost
@@ -138,6 +153,6 @@ public struct ParallelPlanner: Sendable {
                 if choice[i] == .dp { shapes[i].batch /= 2 } else { shapes[i].cin /= 2 }
             }
         }
-        return Plan(name: fixed.map { "all \($0.rawValue)" } ?? "HyPar", levels: out, total: total)
+        return Plan(name: "", levels: out, total: total)
     }
 }
