@@ -24,7 +24,7 @@ public enum Catalog {
         AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self), AnyDesign(SCPoolDesign.self),
         AnyDesign(AQFPDesign.self), AnyDesign(SCDNNDesign.self),
         AnyDesign(ADMMDesign.self), AnyDesign(PatDNNDesign.self),
-        AnyDesign(AllReduceDesign.self), AnyDesign(ArrayDesign.self),
+        AnyDesign(AllReduceDesign.self), AnyDesign(ArrayDesign.self), AnyDesign(HopDesign.self),
     ]
 
     public static func find(_ name: String) throws -> AnyDesign {
