@@ -41,7 +41,7 @@ let package = Package(
                 resources: [.copy("Benchmarks")],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Sparse", dependencies: ["HDL", "Harness", "Analysis"]),
-        .target(name: "Parallel", dependencies: ["HDL", "Harness", "Analysis"]),
+        .target(name: "Parallel", dependencies: ["HDL", "Harness", "Analysis", "Sparse"]),
         .target(name: "Catalog", dependencies: ["Harness", "Arithmetic", "Blocks", "Random", "NN", "FFT", "Circulant", "Stochastic", "AQFP", "Sparse", "Parallel"]),
         .target(name: "Engines", dependencies: ["HDL", "Verilog", "Sim", "Harness"]),
         .executableTarget(name: "hwgen", dependencies: [
@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "hwgen-fuzz", dependencies: [
             "Fuzz", "Engines", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "Verilog", "Arithmetic", "Sim", "Engines", "Harness", "FFT"]),
+        .executableTarget(name: "hwgen-bench", dependencies: ["HDL", "Verilog", "Arithmetic", "Sim", "Engines", "Harness", "FFT", "Parallel"]),
         // One test target per layer or family; `TestSupport` helpers live in
         // EngineTests (the cross-engine checks of every catalogued design).
         .testTarget(name: "HDLTests", dependencies: ["HDL", "Verilog", "Sim"]),

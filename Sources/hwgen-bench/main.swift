@@ -7,6 +7,7 @@ import HDL
 import Arithmetic
 import Verilog
 import FFT
+import Parallel
 import Engines
 
 /// N PEs inlined into one module (no hierarchy), each with its own ports.
@@ -62,4 +63,19 @@ for n in [16, 64, 1024] {
     if let (build, rate) = try SimulationSpeed.verilator(ir, cycles: 5_000_000) {
         print(String(format: "%-8d %-15.0f %-18.1f %.0f", n, swiftRate, build, rate))
     }
+}
+
+// The HyPar planner (issue target: VGG-16 at H = 10 well under a second).
+print("")
+print("plan-parallel: planner + both trivial plans, batch 512")
+print("network  H    ms (best of 5)")
+for (name, h) in [("alexnet", 4), ("vgg16", 10), ("vgg16", 20)] {
+    let net = try Network.load(name)
+    var best = Double.infinity
+    for _ in 0..<5 {
+        let t0 = Date()
+        _ = PlanOutput(ParallelPlanner(network: net, batch: 512), levels: h)
+        best = min(best, Date().timeIntervalSince(t0) * 1000)
+    }
+    print(name.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "%-4d %.3f", h, best))
 }
