@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc soak-aqfp aqfp-table sparsity-table soak-sparse
+.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc soak-aqfp aqfp-table sparsity-table soak-sparse soak-parallel
 
 all: build
 
@@ -96,6 +96,7 @@ soak: deps
 	$(MAKE) soak-sc
 	$(MAKE) soak-aqfp
 	$(MAKE) soak-sparse
+	$(MAKE) soak-parallel
 
 # The FFT acceptance matrix in Verilator, 10^4 random frames per
 # configuration after the directed ones: N x width x twiddle width (data,
@@ -266,3 +267,24 @@ bench: deps
 
 clean:
 	rm -rf .build .hwgen-cache
+
+# The Parallel family at sizes make test does not reach, in Verilator:
+# all-reduce over 64 nodes (ring, groups of 4 and 8, one round), 8- and
+# 16-tile arrays with mixed plans, Hop over 10^5 stalled cycles; then the
+# planner on every shipped network up to 2^12 accelerators.
+soak-parallel: deps
+	swift build -c release --product hwgen
+	@for k in 64 8 4 2; do for r in 0 1; do for op in sum mean; do \
+	  p="--param n=64 --param k=$$k --param elems=200 --param width=12 --param op=$$op --param rounds=$$r"; \
+	  echo "soak allreduce $$p"; .build/release/hwgen verify --design allreduce $$p --vectors 200 2>/dev/null | tail -n 1; \
+	done; done; done
+	@for tp in 8:auto 8:dp 8:mp 8:dp.mp.dp,mp.dp.mp 16:auto 16:mp.mp.dp.dp,dp.dp.mp.mp; do \
+	  p="--param tiles=$${tp%%:*} --param plan=$${tp#*:}"; \
+	  echo "soak array $$p"; .build/release/hwgen verify --design array $$p --vectors 200 2>/dev/null | tail -n 1; \
+	done
+	@for s in 1 3 7; do for k in 1 2 4; do \
+	  p="--param n=12 --param degree=2 --param s=$$s --param k=$$k --param work=3 --param straggler=80"; \
+	  echo "soak hop $$p"; .build/release/hwgen verify --design hop $$p --vectors 100000 2>/dev/null | tail -n 1; \
+	done; done
+	@for n in alexnet vgg11 vgg16 lenet5; do for h in 1 4 8 12; do \
+	  .build/release/hwgen plan-parallel --network $$n --levels $$h | tail -n 3; done; done
