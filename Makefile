@@ -46,7 +46,11 @@ emit: build
 verify: build
 	$(HWGEN) verify --design $(DESIGN) $(param_flags) $(if $(VECTORS),--vectors $(VECTORS)) --engine $(ENGINE)
 
-test: build swift-test verify-all lint-generated check-generated fuzz-smoke reports aqfp-table sparsity-table readme-examples
+# Each step timed, so the CI log shows where the budget goes.
+TEST_STEPS := swift-test verify-all lint-generated check-generated fuzz-smoke reports aqfp-table sparsity-table readme-examples
+test: build
+	@for t in $(TEST_STEPS); do start=$$(date +%s); $(MAKE) --no-print-directory $$t; \
+	  echo "make test: $$t took $$(( $$(date +%s) - start )) s"; done
 	@echo "make test: all checks passed"
 
 swift-test: build pydeps
