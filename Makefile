@@ -64,9 +64,9 @@ verify-all: build
 	@$(HWGEN) list --test-sets | while read -r design params; do \
 	  flags=""; for p in $$params; do flags="$$flags --param $$p"; done; \
 	  for engine in verilator swift; do echo "$$engine $$design$$flags"; done; \
-	done | xargs -P 2 -L 1 sh -c 'engine=$$1; design=$$2; shift 2; \
+	done | xargs -P 2 -L 1 sh -c 'engine=$$1; design=$$2; shift 2; start=$$(date +%s); \
 	  if out=$$($(HWGEN) verify --design $$design "$$@" $(if $(VECTORS),--vectors $(VECTORS)) --engine $$engine 2>&1); \
-	  then echo "verify $$design $$* ($$engine): $$(echo "$$out" | tail -n 1)"; \
+	  then echo "verify $$design $$* ($$engine, $$(( $$(date +%s) - start )) s): $$(echo "$$out" | tail -n 1)"; \
 	  else echo "FAILED verify $$design $$* ($$engine):"; echo "$$out"; exit 1; fi' _
 
 # Every design's report at the parameter sets it names (`hwgen list

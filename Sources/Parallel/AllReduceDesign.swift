@@ -31,7 +31,6 @@ public struct AllReduceDesign: Design {
         Params { $0.n = 4; $0.k = 0; $0.elems = 10; $0.op = .sum },
         Params { $0.n = 9; $0.k = 3; $0.elems = 7; $0.width = 5; $0.op = .sum },
         Params { $0.n = 16; $0.k = 4; $0.elems = 13; $0.width = 8; $0.rounds = 1 },
-        Params { $0.n = 2; $0.elems = 1; $0.width = 3 },
     ] }
 
     public let params: Params

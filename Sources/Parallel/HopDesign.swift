@@ -28,7 +28,6 @@ public struct HopDesign: Design {
     public static var testSets: [Params] { [
         Params { $0.k = 0; $0.s = 1 },
         Params { $0.n = 5; $0.degree = 2; $0.s = 3; $0.k = 3; $0.work = 1 },
-        Params { $0.n = 2; $0.s = 4; $0.work = 7; $0.straggler = 90 },
     ] }
 
     public let params: Params

@@ -40,7 +40,7 @@ import Testing
     }
 
     /// The hardware against the model, every cycle, in the Swift engine.
-    @Test(arguments: [(5, 2, 2, 2), (3, 1, 1, 1)])
+    @Test(arguments: [(5, 2, 2, 2), (3, 1, 1, 1), (2, 1, 4, 1)])
     func hardwareMatchesModel(n: Int, degree: Int, s: Int, k: Int) throws {
         var p = HopDesign.Params()
         p.n = n; p.degree = degree; p.s = s; p.k = k; p.work = 2
