@@ -63,6 +63,16 @@ public struct RunResult: Sendable {
 }
 
 extension RunResult {
+    /// Cycles from one group of `size` transactions to the next, averaged
+    /// over a back-to-back run (first transaction of each group; 0 with
+    /// fewer than two groups): cycles per vector, image or operation.
+    public func cyclesPerGroup(of size: Int) -> Int {
+        let firsts = stride(from: 0, to: transactionCycles.count, by: size).map { transactionCycles[$0] }
+        return firsts.count > 1 ? (firsts.last! - firsts[0]) / (firsts.count - 1) : 0
+    }
+}
+
+extension RunResult {
     /// The summary with its transaction count said in the design's unit:
     /// `frames=14 (896 outputs)` when a unit has many outputs.
     public func verdict(unit: String, per: Int) -> String {

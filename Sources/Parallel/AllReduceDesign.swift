@@ -116,7 +116,6 @@ extension AllReduceConfig {
         let run = try engine.run(Job(name: "allreduce", ir: ir, ports: Self.ports, stimulus: s,
                                      expected: expected(s), options: RunOptions(recordCycles: true)))
         guard run.passed else { throw UserError("the back-to-back run failed: \(run.summary)") }
-        let firsts = stride(from: 0, to: run.transactionCycles.count, by: elems).map { run.transactionCycles[$0] }
-        return (firsts.last! - firsts[0]) / max(1, firsts.count - 1)
+        return run.cyclesPerGroup(of: elems)
     }
 }

@@ -17,14 +17,12 @@ public struct ArrayNet: Sendable {
         public var cout: Int { weights.count }
     }
     public var layers: [Layer]
-    public let inWidth: Int
     public static let weightBits = 8
 
     /// Quantizes float layers: w_q = round(w / s_w), s_w = max|w| / 127;
     /// activations of layer l in `formats[l]` (width, fraction bits).
     public init(float: [WeightLayer], formats: [(width: Int, frac: Int)]) throws {
         precondition(formats.count == float.count + 1)
-        inWidth = formats[0].width
         var out: [Layer] = []
         for (l, f) in float.enumerated() {
             let maxW = f.weights.joined().map(abs).max() ?? 0
@@ -90,9 +88,6 @@ public struct ArrayPlan: Sendable, Equatable {
     public func holds(tile t: Int, image i: Int, layer l: Int) -> Bool {
         (0..<levels).allSatisfy { choices[l][$0] == .mp || bit(t, level: $0) == bit(i, level: $0) }
     }
-
-    /// Tile t's local slot of image i (its mp-level bits).
-    public func local(image i: Int, layer l: Int) -> Int { mpIndex(i, layer: l) }
 
     /// Parses `auto` handled by the caller, `dp`, `mp`, or per layer
     /// choices separated by ',' with per-level choices separated by '.'

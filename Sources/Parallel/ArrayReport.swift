@@ -35,8 +35,7 @@ public struct ArrayReport: DesignReport {
                                              expected: try d.expected(s), options: RunOptions(recordCycles: true)))
         guard run.passed else { throw UserError("the back-to-back run failed: \(run.summary)") }
         let perBatch = B * net.sizes.last!
-        let firsts = stride(from: 0, to: run.transactionCycles.count, by: perBatch).map { run.transactionCycles[$0] }
-        let per = firsts.count > 1 ? (firsts.last! - firsts[0]) / (firsts.count - 1) : 0
+        let per = run.cyclesPerGroup(of: perBatch)
         let block = d.block, dr = block.drain
         let compute = net.layers.enumerated().map { plan.localImages($0.0) * $0.1.cout * plan.slice($0.0, cin: $0.1.cin) }
         let gather = net.layers.map { B * $0.cout }

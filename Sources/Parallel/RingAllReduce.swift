@@ -40,7 +40,7 @@ public struct AllReduceConfig: Sendable, Equatable {
     /// Stored width: a sum of K^rounds values (sum), or of K values
     /// before the shift (mean), never wraps.
     public var storeWidth: Int {
-        op == .mean ? width + bitsFor(k - 1) : width + bitsFor(Int(pow(Double(k), Double(roundsPerOp))) - 1)
+        op == .mean ? width + bitsFor(k - 1) : width + bitsFor(schedule.power(roundsPerOp) - 1)
     }
     /// Output width: the stored width (sum), the input width (mean: a mean
     /// of w-bit values is a w-bit value).
@@ -53,8 +53,6 @@ public struct AllReduceConfig: Sendable, Equatable {
     /// back to back: load, all-reduce, read out.
     public var opCycles: Int { elems + reduceCycles + elems }
 }
-
-private func pow(_ a: Double, _ b: Double) -> Double { b == 0 ? 1 : (1...Int(b)).reduce(1.0) { x, _ in x * a } }
 
 /// The golden model: each operation loads N vectors and runs its rounds of
 /// group sums (means) from the model's round pointer. Written from the

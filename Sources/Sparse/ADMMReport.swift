@@ -44,8 +44,7 @@ public struct ADMMReport: DesignReport {
         let run = try context.engine.run(Job(name: ADMMDesign.name, ir: context.ir, ports: design.ports, stimulus: s,
                                              expected: try design.expected(s), options: RunOptions(recordCycles: true)))
         guard run.passed else { throw UserError("the back-to-back run failed: \(run.summary)") }
-        let firsts = stride(from: 0, to: run.transactionCycles.count, by: l.rows).map { run.transactionCycles[$0] }
-        let per = firsts.count > 1 ? (firsts.last! - firsts[0]) / (firsts.count - 1) : 0
+        let per = run.cyclesPerGroup(of: l.rows)
         rows.append(ReportRow("cycles per vector (measured, back to back)", "\(per) = load \(l.cols) + words \(storedWords) + rows \(l.rows)",
                               bound: "= \(l.cycles)", pass: per == l.cycles))
         rows.append(ReportRow("MAC utilisation", String(format: "%.1f%% of the compute cycles' %d MAC slot(s) do a useful MAC", 100 * Double(nnz) / Double(max(1, (l.cycles - l.cols) * l.macs)), l.macs)))

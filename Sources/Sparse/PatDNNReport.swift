@@ -32,8 +32,7 @@ public struct PatDNNReport: DesignReport {
                                              expected: try design.expected(s), options: RunOptions(recordCycles: true)))
         guard run.passed else { throw UserError("the back-to-back run failed: \(run.summary)") }
         let per = design.transactionsPerUnit
-        let firsts = stride(from: 0, to: run.transactionCycles.count, by: per).map { run.transactionCycles[$0] }
-        let measured = (firsts.last! - firsts[0]) / max(1, firsts.count - 1)
+        let measured = run.cyclesPerGroup(of: per)
         rows.append(ReportRow("cycles per image (measured, back to back)",
                               "\(measured) = load \(l.height * l.width) + fetch 4 x \(l.height) x \(l.width + 1) + \(l.height * l.width) pixels x \(l.groupSteps.reduce(0, +)) steps",
                               bound: "= \(l.cycles)", pass: measured == l.cycles))

@@ -118,8 +118,7 @@ struct CompareSparsity: ParsableCommand {
             let r = try sim.run(Job(name: "compare-sparsity", ir: ir, ports: SparseLayer.ports, stimulus: s,
                                     expected: l.expected(s), options: RunOptions(recordCycles: true)))
             guard r.passed else { throw UserError("\(kind) engine at rate \(rate) failed against its model: \(r.summary)") }
-            let firsts = stride(from: 0, to: r.transactionCycles.count, by: l.rows).map { r.transactionCycles[$0] }
-            let cycles = (firsts.last! - firsts[0]) / max(1, firsts.count - 1)
+            let cycles = r.cyclesPerGroup(of: l.rows)
             // Storage from the generated weight memory, split by field.
             let rom = StorageModel.memoryBits(ir, kind: "weights")!
             let words = l.storage == .sparse ? l.words.count : l.keptRowCount * l.denseRowWords
