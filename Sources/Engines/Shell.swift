@@ -13,7 +13,15 @@ public enum Shell {
     }
 
     /// Runs a command, returning its exit status and combined output.
+    /// With `timeout` (seconds) a command still running then is stopped
+    /// and `timedOut` is set.
     public static func run(_ exe: String, _ args: [String], cwd: String? = nil) throws -> (status: Int32, output: String) {
+        let r = try run(exe, args, cwd: cwd, timeout: nil)
+        return (r.status, r.output)
+    }
+
+    public static func run(_ exe: String, _ args: [String], cwd: String? = nil,
+                           timeout: Double?) throws -> (status: Int32, output: String, timedOut: Bool) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
@@ -23,11 +31,29 @@ public enum Shell {
         p.standardError = pipe
         try p.run()
         let slot = Interrupts.started(p.processIdentifier)
+        let expired = Flag()
+        if let timeout {
+            let pid = p.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                guard p.isRunning else { return }
+                expired.set()
+                kill(-pid, SIGTERM)
+                kill(pid, SIGTERM)
+            }
+        }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         Interrupts.finished(slot)
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self), expired.value)
     }
+}
+
+/// A flag set from another thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state = false
+    func set() { lock.lock(); state = true; lock.unlock() }
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return state }
 }
 
 /// Writes files so that no reader ever sees half of one: each goes to a

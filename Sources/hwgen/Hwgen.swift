@@ -22,8 +22,9 @@ struct Hwgen: ParsableCommand {
           hwgen aqfp --input Sources/AQFP/Benchmarks/iscas --equiv
           hwgen quantize --levels 7 Data/digits_mlp.txt
           hwgen compare-sparsity --rates 0.5,0.8,0.9,0.95
+          hwgen synth --design pe --target ecp5,ice40 --pnr
         """,
-        subcommands: [List.self, Emit.self, Verify.self, Report.self, Aqfp.self, Quantize.self, CompareSparsity.self, PlanParallel.self, GroupScheduleCommand.self])
+        subcommands: [List.self, Emit.self, Verify.self, Report.self, Aqfp.self, Quantize.self, CompareSparsity.self, PlanParallel.self, GroupScheduleCommand.self, Synth.self])
 }
 
 /// Progress lines go to stderr, so stdout stays the result.
@@ -176,7 +177,8 @@ struct Report: ParsableCommand {
         against the float Monte-Carlo network; for fft the plan, multipliers
         (architecture vs IR), SQNR against float64 over N, the round trip,
         an amplitude sweep to full scale (SVG), latency and frame rate
-        measured, and Yosys resources (--synth).
+        measured. Any design: Yosys resources with --synth TARGETS, and
+        nextpnr's Fmax with --pnr (as 'hwgen synth').
         Rows with a bound print PASS or FAIL; exits 1 if any fails.
         Examples:
           hwgen report --design pe
@@ -184,6 +186,7 @@ struct Report: ParsableCommand {
           hwgen report --design rlf --param n=63 --samples 65536
           hwgen report --design vibnn --param net=digits --param grng=wallace
           hwgen report --design fft --param n=16 --synth xilinx,ecp5
+          hwgen report --design pe --synth ice40,ecp5 --pnr
         """)
 
     @OptionGroup var options: DesignOptions
@@ -221,6 +224,9 @@ struct Report: ParsableCommand {
     @Option(help: "Yosys targets for a resource section, comma-separated (xilinx, ecp5, ice40, gowin), or none. Default: the design's (fft: xilinx; the rest: none).")
     var synth: String?
 
+    @Flag(help: "With --synth: place and route each ice40/ecp5 target with nextpnr (Fmax; 'make pnr-tools' installs nextpnr).")
+    var pnr = false
+
     func synthTargets(_ entry: AnyDesign) throws -> [ResourceReport.Target] {
         let text = synth ?? entry.synthTargets.joined(separator: ",")
         if text == "none" || text.isEmpty { return [] }
@@ -257,7 +263,7 @@ struct Report: ParsableCommand {
                                     engine: try engine.make(), options: o, progress: log)
         var failed = 0, checks = 0
         let targets = try synthTargets(entry)
-        let resources: [any DesignReport] = targets.isEmpty ? [] : [ResourceReport(targets: targets)]
+        let resources: [any DesignReport] = targets.isEmpty ? [] : [ResourceReport(targets: targets, pnr: pnr)]
         for report in [GenericReport(design)] + resources + design.reports {
             let section = try report.run(context)
             print(section.title)
