@@ -156,6 +156,7 @@ public struct ResourceReport: DesignReport {
 
     public func run(_ context: ReportContext) throws -> ReportSection {
         var rows: [ReportRow] = []
+        var clock: (mhz: Double, source: String)? = nil
         for t in targets {
             var o = SynthOptions()
             o.pnr = pnr
@@ -172,9 +173,12 @@ public struct ResourceReport: DesignReport {
                 let comb = p.utilisation.first { ["TRELLIS_COMB", "ICESTORM_LC"].contains($0.0) }
                 let use = comb.map { String(format: ", %@ %d/%d", $0.0, $0.1, $0.2) } ?? ""
                 rows.append(ReportRow("  nextpnr \(device.part)", String(format: "Fmax %.1f MHz%@ (%.1f s)", f, use, p.seconds)))
+                if clock == nil { clock = ((f * 10).rounded(.down) / 10, "whole-design Fmax, nextpnr on \(device.part)") }
             }
         }
-        return ReportSection("\(context.top): resources (Yosys \(Self.version ?? "?"))", rows: rows)
+        var section = ReportSection("\(context.top): resources (Yosys \(Self.version ?? "?"))", rows: rows)
+        section.placedClock = clock
+        return section
     }
 
     public static let version: String? = {

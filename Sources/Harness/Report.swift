@@ -20,6 +20,9 @@ public struct ReportSection: Sendable {
     public var title: String
     public var rows: [ReportRow]
     public var svg: String?
+    /// A placed-and-routed Fmax this section measured (MHz) and where:
+    /// later sections state throughputs at it.
+    public var placedClock: (mhz: Double, source: String)? = nil
     public init(_ title: String, rows: [ReportRow] = [], svg: String? = nil) {
         self.title = title
         self.rows = rows
@@ -41,8 +44,9 @@ public struct ReportOptions: Sendable {
     public var perSeed = 1 << 16
     /// Transactions (e.g. images) run back to back for a throughput figure.
     public var transactions = 6
-    /// The clock a throughput is stated at.
+    /// The clock a throughput is stated at, and what it is.
     public var clockMHz = 90.0
+    public var clockSource = "stated clock"
     /// Monte-Carlo forward passes per input for accuracy figures.
     public var mcSamples = 16
     public init() {}

@@ -259,13 +259,18 @@ struct Report: ParsableCommand {
         o.vectors = vectors; o.seed = seed; o.samples = samples; o.seeds = seeds; o.perSeed = perSeed
         o.transactions = images; o.clockMHz = clockMhz; o.mcSamples = mcSamples
         let ir = try Elaborator.elaborate(design.top)
-        let context = ReportContext(name: entry.name, ir: ir, top: VerilogEmitter.emission(for: ir).top,
+        var context = ReportContext(name: entry.name, ir: ir, top: VerilogEmitter.emission(for: ir).top,
                                     engine: try engine.make(), options: o, progress: log)
         var failed = 0, checks = 0
         let targets = try synthTargets(entry)
         let resources: [any DesignReport] = targets.isEmpty ? [] : [ResourceReport(targets: targets, pnr: pnr)]
         for report in [GenericReport(design)] + resources + design.reports {
             let section = try report.run(context)
+            // Throughputs after a placed-and-routed section use its Fmax.
+            if let clock = section.placedClock {
+                context.options.clockMHz = clock.mhz
+                context.options.clockSource = clock.source
+            }
             print(section.title)
             let width = (section.rows.map(\.name.count).max() ?? 10) + 2
             let valueWidth = min(40, (section.rows.map(\.value.count).max() ?? 10) + 2)

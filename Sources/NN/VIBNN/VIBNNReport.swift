@@ -33,7 +33,7 @@ public struct VIBNNReport: DesignReport {
                               bound: "= \(c.cyclesPerImage)", pass: Int(steady.rounded()) == c.cyclesPerImage))
         rows.append(ReportRow("first result after reset", "\(tx[0]) cycles"))
         let perSecond = o.clockMHz * 1e6 / steady
-        rows.append(ReportRow("images/s at \(String(format: "%g", o.clockMHz)) MHz", String(format: "%.1f (stated clock; see make fmax)", perSecond)))
+        rows.append(ReportRow("images/s at \(String(format: "%g", o.clockMHz)) MHz", String(format: "%.1f (%@)", perSecond, o.clockSource)))
         // The paper's figure is for its MNIST network; a ratio only means something on that shape.
         let paper = VIBNNReport.paperImagesPerSecond
         rows.append(ReportRow("VIBNN paper, MNIST MLP", c.sizes == [784, 200, 200, 10]
