@@ -297,8 +297,12 @@ public struct RLFSource: GaussianSource {
             valid = valid.map { $0 & u.output("valid") } ?? u.output("valid")
             let w = g.sampleType.width, all = u.output("eps")
             for q in 0..<g.outputs {
+                // Registered after the scaling multiply (two DSPs and an
+                // adder on ECP5: k is wider than 18 bits) and after the
+                // rounding (GaussianSource.build).
                 let s = all.bits(w * q + w - 1, w * q).asFixed(signed: true, fraction: 1)
-                eps.append((s * k).cast(to: format, rounding: .halfEven, overflow: .saturate))
+                let scaled = m.register("eps_p\(i)_\(q)", next: s * k)
+                eps.append(m.register("eps_q\(i)_\(q)", next: scaled.cast(to: format, rounding: .halfEven, overflow: .saturate)))
             }
         }
         return (eps, valid!)

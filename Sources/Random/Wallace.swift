@@ -305,8 +305,9 @@ public struct WallaceSource: GaussianSource {
             valid = valid.map { $0 & u.output("valid") } ?? u.output("valid")
             let t = WallaceGRNG.sample, all = u.output("eps")
             for q in 0..<4 {
-                let s = all.bits(t.width * q + t.width - 1, t.width * q).asFixed(signed: true, fraction: t.fraction)
-                eps.append(s.cast(to: format, rounding: .halfEven, overflow: .saturate))
+                let s = m.register("eps_raw\(i)_\(q)", next: all.bits(t.width * q + t.width - 1, t.width * q))
+                    .asFixed(signed: true, fraction: t.fraction)
+                eps.append(m.register("eps_q\(i)_\(q)", next: s.cast(to: format, rounding: .halfEven, overflow: .saturate)))
             }
         }
         return (eps, valid!)

@@ -45,8 +45,10 @@ extension VIBNNConfig {
 /// One PE: its mu/sigma bank (ROM), the weight sampler w = mu + sigma·eps,
 /// the multiplier and the saturating accumulator. Registers, counted from
 /// the issue cycle 0 (a value "at stage s" is in a register loaded at the
-/// end of cycle s − 1): 1 bank word (block RAM) and eps, 2 the word again
-/// (the RAM's output register) and eps, 3 sigma·eps and mu, 4 the weight,
+/// end of cycle s − 1): 1 bank word (block RAM) and the raw generator
+/// sample, 2 the word again (the RAM's output register) and the scaled eps
+/// (both eps registers sit in the generator source, outside the PE),
+/// 3 sigma·eps and mu, 4 the weight,
 /// 5 act·w, 6 the accumulator, 7 the requantised `hidden`/`logit` outputs.
 /// Every stage holds one multiplier or one adder-and-saturate, so the path
 /// from the RAM through both multipliers is cut four times.
@@ -72,7 +74,9 @@ public struct VIBNNPE: Block {
         let bank = m.rom("bank", .uint(2 * pb * V), contents: contents).kind("mu/sigma ROM")
         let word1 = bank.read(addr: addr, synchronous: true, enable: step)
         let word = m.register("word2", next: word1)
-        let eps2 = m.delay("eps", eps, stages: 2)
+        // The sources register eps twice (GaussianSource.build): it
+        // arrives at stage 2.
+        let eps2 = eps
         var products: [Signal] = []
         for v in 0..<V {
             let suffix = V == 1 ? "" : "_\(v)"
