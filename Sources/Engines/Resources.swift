@@ -106,7 +106,7 @@ public struct ResourceReport: DesignReport {
         try? fm.removeItem(atPath: dir)
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         Interrupts.removeOnInterrupt(dir)
-        defer { if options.keep == nil { try? fm.removeItem(atPath: dir) }; Interrupts.done(dir) }
+        defer { try? fm.removeItem(atPath: dir); Interrupts.done(dir) }
         let e = VerilogEmitter.emission(for: ir)
         for f in e.all { try AtomicFiles.write(f.text, to: "\(dir)/\(f.name)") }
         let files = e.verilog.map(\.name).joined(separator: " ")
