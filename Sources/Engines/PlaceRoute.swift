@@ -60,7 +60,7 @@ public enum PlaceRoute {
         let seconds = Date().timeIntervalSince(t0)
         try? r.output.write(toFile: "\(folder)/pnr.log", atomically: true, encoding: .utf8)
         if r.timedOut {
-            throw UserError("nextpnr-\(device.target.rawValue) on \(device.part) ran past the time limit of \(Int(options.timeout ?? 0)) s")
+            throw UserError("nextpnr-\(device.target.rawValue) on \(device.part) ran past the time limit of \(String(format: "%g", options.timeout ?? 0)) s")
         }
         let report = (try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/report.json")))
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }

@@ -117,14 +117,19 @@ public struct ResourceReport: DesignReport {
         case .ecp5, .xilinx: if !options.dsp { flags += " -nodsp" }
         case .gowin: break      // Yosys maps no Gowin multipliers
         }
-        if options.pnr { flags += " -json netlist.json" }
+        if options.pnr && device.pnrArguments == nil {
+            throw UserError("no open place and route for \(target.rawValue) devices: --pnr works on ice40 and ecp5")
+        }
         let t0 = Date()
-        // ROM files are read relative to the working folder.
-        let script = "read_verilog \(files); \(target.command) \(flags); tee -o stat.txt stat"
+        // ROM files are read relative to the working folder. The netlist
+        // is written for nextpnr, and for a kept folder (the user's own
+        // place and route).
+        let write = options.pnr || options.keep != nil ? "; write_json netlist.json" : ""
+        let script = "read_verilog \(files); \(target.command) \(flags)\(write); tee -o stat.txt stat"
         let run = try Shell.run(yosys, ["-q", "-p", script], cwd: dir, timeout: options.timeout)
         let seconds = Date().timeIntervalSince(t0)
         if run.timedOut {
-            throw UserError("yosys \(target.command) of \(e.top) ran past the time limit of \(Int(options.timeout ?? 0)) s")
+            throw UserError("yosys \(target.command) of \(e.top) ran past the time limit of \(String(format: "%g", options.timeout ?? 0)) s")
         }
         guard run.status == 0, let stat = try? String(contentsOfFile: "\(dir)/stat.txt", encoding: .utf8) else {
             let lines = run.output.split(separator: "\n")

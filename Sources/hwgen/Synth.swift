@@ -78,7 +78,10 @@ struct Synth: ParsableCommand {
         guard freq > 0 && freq <= 1000 else { throw ValidationError("--freq must be in (0, 1000] MHz, got \(freq)") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be above 0 seconds") }
         if device != nil && targets().count != 1 { throw ValidationError("--device names one part: give one --target") }
-        _ = try parsedTargets()
+        let ts = try parsedTargets()
+        if pnr, let t = ts.first(where: { Device.standard(for: $0).pnrArguments == nil }) {
+            throw ValidationError("--pnr: no open place and route for \(t.rawValue) (ice40 and ecp5 only); synthesize it without --pnr")
+        }
     }
 
     func targets() -> [String] { target.split(separator: ",").map(String.init) }
@@ -110,20 +113,28 @@ struct Synth: ParsableCommand {
         let entry = try Catalog.find(design!)
         let d = try entry.instantiate(params)
         let ir = try Elaborator.elaborate(d.top)
-        var results: [SynthResult] = []
-        var firstOverflow: String? = nil
+        var records: [[String: Any]] = []
+        var firstError: String? = nil
         for t in ts {
             let o = try options(t)
             log("synthesizing \(entry.name) with yosys \(t.command) for \(o.device!.part)\(pnr ? ", then nextpnr" : "")")
             // A misfit is found from the synthesis counts (then nothing is
-            // placed).
-            let r = SynthResult(design: entry.name, params: params, counts: try ResourceReport.synthesize(ir, target: t, options: o))
-            if json != "-" { print(r.table(dsp: !noDsp)) }
-            if firstOverflow == nil, let over = r.overflow { firstOverflow = "\(entry.name) does not fit \(r.device.part) (\(t.rawValue)): \(over)" }
-            results.append(r)
+            // placed). A target that fails (a time limit, a tool error)
+            // does not lose the others' results: they are printed and
+            // written, then the first failure is the error.
+            do {
+                let r = SynthResult(design: entry.name, params: params, counts: try ResourceReport.synthesize(ir, target: t, options: o))
+                if json != "-" { print(r.table(dsp: !noDsp)) }
+                if firstError == nil, let over = r.overflow { firstError = "\(entry.name) does not fit \(r.device.part) (\(t.rawValue)): \(over)" }
+                records.append(r.json)
+            } catch let e as UserError where ts.count > 1 {
+                log("\(t.rawValue): \(e.description)")
+                records.append(["design": entry.name, "params": params, "target": t.rawValue, "error": e.description])
+                if firstError == nil { firstError = "\(t.rawValue): \(e.description)" }
+            }
         }
-        if let json { try writeJSON(results.map(\.json), to: json) }
-        if let firstOverflow { throw UserError(firstOverflow) }
+        if let json { try writeJSON(records, to: json) }
+        if let firstError { throw UserError(firstError) }
     }
 
     func runAll(_ ts: [ResourceReport.Target]) throws {

@@ -51,12 +51,29 @@ import Testing
         #expect(r.stdout.contains("does NOT fit"), "\(r.stdout)")
     }
 
+    /// A target that fails (here the time limit, which no Yosys run meets)
+    /// does not stop the others or lose their records: the JSON holds
+    /// every target, one error line, exit 2.
+    @Test func oneFailingTargetKeepsTheOthers() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("r.json").path
+        let r = try runHwgen(["synth", "--design", "requant", "--target", "xilinx,gowin", "--timeout", "0.001", "--json", file])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("hwgen: error") }.count == 1, "\(r.stderr)")
+        let j = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [[String: Any]])
+        #expect(j.map { $0["target"] as? String } == ["xilinx", "gowin"])
+        for rec in j { #expect((rec["error"] as? String)?.contains("ran past the time limit of 0.001 s") == true, "\(rec)") }
+    }
+
     @Test func badArgumentsAreOneLine() throws {
         for (args, text) in [
             (["synth", "--design", "pe", "--target", "ecp5", "--device", "hx8k"], "unknown ecp5 device 'hx8k' (devices: 25k, 45k, 85k)"),
             (["synth", "--design", "pe", "--target", "altera"], "unknown target 'altera'"),
             (["synth", "--design", "pe", "--all"], "give --design D or --all"),
             (["synth", "--design", "pe", "--target", "ice40,ecp5", "--device", "85k"], "--device names one part"),
+            (["synth", "--design", "pe", "--target", "ecp5,xilinx", "--pnr"], "--pnr: no open place and route for xilinx"),
         ] {
             let r = try runHwgen(args)
             #expect(r.status == 2 || r.status == 64, "\(args)")
