@@ -53,11 +53,12 @@ public protocol GaussianTarget: Sendable {
 public enum GaussianKind: String, CaseIterable, Sendable {
     case rlf, wallace
 
-    /// The source of this kind with its size: RLF window n, or Wallace
-    /// pool 2^log2n.
-    public func source(rlfWindow: Int, rlfTerms: Int = RLFGRNG.defaultTerms, wallaceLog2N: Int) -> any GaussianSource {
+    /// The source of this kind with its size: RLF window n (decimated
+    /// unless asked), or Wallace pool 2^log2n.
+    public func source(rlfWindow: Int, rlfTerms: Int = RLFGRNG.defaultTerms, rlfDecimate: Bool = true,
+                       wallaceLog2N: Int) -> any GaussianSource {
         switch self {
-        case .rlf: return RLFSource(window: rlfWindow, terms: rlfTerms)
+        case .rlf: return RLFSource(window: rlfWindow, terms: rlfTerms, decimate: rlfDecimate)
         case .wallace: return WallaceSource(log2N: wallaceLog2N)
         }
     }

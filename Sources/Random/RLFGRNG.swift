@@ -248,30 +248,39 @@ public struct RLFModel {
     }
 }
 
-/// RLF-GRNGs as a `GaussianSource`: decimated generators of window n, one
-/// output per eps value (at most 64 outputs and 4096 lanes per generator,
-/// generator i seeded seed + i); a sample (2S − n)/2 becomes
-/// eps = (2S − n)/sqrt(n) by a constant multiply.
+/// RLF-GRNGs as a `GaussianSource`: generators of window n, one output per
+/// eps value (at most 64 outputs and 4096 lanes per generator, generator i
+/// seeded seed + i); a sample (2S − n)/2 becomes eps = (2S − n)/sqrt(n) by a
+/// constant multiply.
+///
+/// Decimated (the default), n lanes stand behind each output and a lane is
+/// shown every n-th cycle, so one output's samples come from disjoint
+/// windows. Undecimated (the VIBNN paper's form), one lane per output shows
+/// its sum every cycle: n times fewer lanes (the RAM and the running-sum
+/// adders are most of the generator's area), but consecutive samples of an
+/// output share n − 1 of their n bits (lag-l correlation (n − l)/n).
 public struct RLFSource: GaussianSource {
     public let window: Int
     /// Feedback polynomial terms (`RLFGRNG.defaultTerms` unless asked).
     public let terms: Int
-    public init(window: Int, terms: Int = RLFGRNG.defaultTerms) {
+    public let decimate: Bool
+    public init(window: Int, terms: Int = RLFGRNG.defaultTerms, decimate: Bool = true) {
         self.window = window
         self.terms = terms
+        self.decimate = decimate
     }
 
-    public var tag: String { "rlf\(window)" + (terms == RLFGRNG.defaultTerms ? "" : "t\(terms)") }
-    public var description: String { "rlf(window: \(window), terms: \(terms))" }
+    public var tag: String { "rlf\(window)" + (terms == RLFGRNG.defaultTerms ? "" : "t\(terms)") + (decimate ? "" : "u") }
+    public var description: String { "rlf(window: \(window), terms: \(terms)\(decimate ? "" : ", undecimated"))" }
     public func generated(for count: Int) -> Int { count }
 
     public func generators(count: Int, seed: UInt64) throws -> [RLFGRNG] {
-        let per = min(64, 4096 / window)
+        let per = decimate ? min(64, 4096 / window) : 64
         var out: [RLFGRNG] = []
         var left = count
         while left > 0 {
             let k = min(per, left)
-            out.append(try RLFGRNG(window: window, outputs: k, decimate: true, seed: seed &+ UInt64(out.count), enable: true,
+            out.append(try RLFGRNG(window: window, outputs: k, decimate: decimate, seed: seed &+ UInt64(out.count), enable: true,
                                    terms: terms))
             left -= k
         }

@@ -54,6 +54,34 @@ import Harness
         #expect(abs(variance - 1) < 0.02, "variance \(variance)")
     }
 
+    /// Undecimated RLF eps (`rlf_decimate=no`, the paper's form): an
+    /// output's samples l cycles apart share n − l of their n bits, so
+    /// their correlation is (n − l)/n below l = n and about 0 from there;
+    /// mean 0 and variance 1 as before. The bounds are four standard
+    /// errors at the correlated stream's effective size (about N/n).
+    @Test func undecimatedEpsIsCorrelatedAsDocumented() throws {
+        let n = 15
+        let c = VIBNNConfig(sizes: [4, 4], pes: 8, eps: RLFSource(window: n, decimate: false), seed: 5)
+        var s = try VIBNNModel(c, VIBNNWeights.random(c)).eps
+        let scale = Double(1 << c.epsFraction)
+        var xs = [[Double]](repeating: [], count: c.samplers)
+        for _ in 0..<40_000 {
+            for (q, e) in s.next().prefix(c.samplers).enumerated() { xs[q].append(Double(e) / scale) }
+        }
+        let all = xs.flatMap { $0 }
+        let mean = all.reduce(0, +) / Double(all.count)
+        let variance = all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(all.count)
+        #expect(abs(mean) < 0.03, "mean \(mean)")
+        #expect(abs(variance - 1) < 0.04, "variance \(variance)")
+        for lag in [1, 4, 14, 15, 16, 30] {
+            var num = 0.0, count = 0.0
+            for x in xs { for t in 0..<(x.count - lag) { num += (x[t] - mean) * (x[t + lag] - mean); count += 1 } }
+            let r = num / count / variance
+            let expected = lag < n ? Double(n - lag) / Double(n) : 0
+            #expect(abs(r - expected) < 0.03, "lag \(lag): \(r), expected \(expected)")
+        }
+    }
+
     /// With sigma forced to 0 the bit-exact model is a quantised version of
     /// the float network's mean weights: its held-out accuracy must stay
     /// within 2 points (it catches a mis-scaled format or a wrong bias).

@@ -13,7 +13,7 @@ public struct VIBNNDesign: Design {
         var inputs: Int?, hidden: Int?, hiddenLayers: Int?, outputs: Int?
         var pes: Int?
         var macs = 1
-        var grng = GaussianKind.rlf, rlfN = 63, rlfTerms = RLFGRNG.defaultTerms, wallaceLog2n = 10
+        var grng = GaussianKind.rlf, rlfN = 63, rlfTerms = RLFGRNG.defaultTerms, rlfDecimate = true, wallaceLog2n = 10
         var seed = 1
         var actBits = 8, actFrac = 5, paramBits = 8, muFrac = 6, sigmaFrac = 8
         var epsBits = 16, wBits = 16, wFrac = 11, accGuard = 12
@@ -28,8 +28,9 @@ public struct VIBNNDesign: Design {
             .int("pes", \.pes, 1...256, "processing elements: neurons computed in parallel (auto: 64, at most the widest layer)"),
             .int("macs", \.macs, 1...16, "inputs each PE multiplies per cycle (each with its own sampled weight)"),
             .choice("grng", \.grng, "Gaussian generator behind the weight samplers"),
-            .int("rlf_n", \.rlfN, 3...128, "RLF window (decimated: pes*rlf_n lanes)"),
+            .int("rlf_n", \.rlfN, 3...128, "RLF window (decimated: pes*macs*rlf_n lanes)"),
             .int("rlf_terms", \.rlfTerms, 3...15, "RLF feedback polynomial terms, odd (3: a trinomial as in the paper, whose windows depend on each other)"),
+            .flag("rlf_decimate", \.rlfDecimate, "yes: rlf_n lanes behind each eps, each shown every rlf_n-th cycle (disjoint windows); no: one lane per eps shown every cycle, as in the paper (rlf_n times fewer lanes; consecutive eps of a PE share rlf_n-1 of their bits)"),
             .int("wallace_log2n", \.wallaceLog2n, 4...10, "Wallace pool size 2^k (one pool per 4 multipliers)"),
             .int("seed", \.seed, 0...Int.max, "generator seeds (and the random weights)"),
             .int("act_bits", \.actBits, 2...16, "activation width (unsigned)"),
@@ -60,6 +61,7 @@ public struct VIBNNDesign: Design {
         Params { $0.inputs = 8; $0.hidden = 5; $0.hiddenLayers = 1; $0.outputs = 2; $0.pes = 5; $0.macs = 16; $0.grng = .wallace; $0.wallaceLog2n = 4 },
         Params { $0.net = .digits; $0.pes = 10; $0.macs = 4; $0.grng = .wallace; $0.wallaceLog2n = 6 },
         Params { $0.inputs = 1; $0.hidden = 1; $0.outputs = 1; $0.pes = 1; $0.rlfN = 3 },
+        Params { $0.inputs = 12; $0.hidden = 7; $0.outputs = 3; $0.pes = 5; $0.macs = 2; $0.rlfN = 11; $0.rlfDecimate = false },
     ] }
     /// `make test` reports on the trained network (the default size would
     /// build a 14 MB Verilator model).
@@ -96,7 +98,7 @@ public struct VIBNNDesign: Design {
         // PEs past the widest layer would idle: unless given, at most that many.
         let pes = p.pes ?? min(64, sizes.dropFirst().max()!)
         guard p.rlfTerms % 2 == 1 else { throw UserError("parameter rlf_terms=\(p.rlfTerms) must be odd (an even count is never primitive)") }
-        let source = p.grng.source(rlfWindow: p.rlfN, rlfTerms: p.rlfTerms, wallaceLog2N: p.wallaceLog2n)
+        let source = p.grng.source(rlfWindow: p.rlfN, rlfTerms: p.rlfTerms, rlfDecimate: p.rlfDecimate, wallaceLog2N: p.wallaceLog2n)
         var c = VIBNNConfig(sizes: sizes, pes: pes, eps: source, seed: UInt64(p.seed))
         c.macs = p.macs
         c.actBits = p.actBits; c.actFraction = p.actFrac
