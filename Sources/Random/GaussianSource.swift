@@ -13,8 +13,8 @@ public protocol GaussianSource: Sendable, CustomStringConvertible {
     /// Instances of the generator in `m` giving `count` eps values in
     /// `format` (rounded half-even, saturated), advancing on cycles
     /// `enable` is high; `valid` is high once every generator runs. Each
-    /// lane passes two registers (ungated; e.g. after the scaling multiply
-    /// and after the rounding), so eps lags the generator's state by two
+    /// lane passes two registers (ungated; e.g. the raw sample, then eps
+    /// after its scaling table), so eps lags the generator's state by two
     /// cycles and neither step shares a timing path with the generator or
     /// the consumer's multipliers.
     func build(_ m: ModuleBuilder, count: Int, format: HWType, seed: UInt64,

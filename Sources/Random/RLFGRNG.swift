@@ -292,10 +292,24 @@ public struct RLFSource: GaussianSource {
         Int((2 / Double(window).squareRoot() * Double(1 << (fraction + 8))).rounded())
     }
 
+    /// eps for every sample a generator can show, indexed by the sample
+    /// word 2S − n without its low bit (constant: n's parity), as a signed
+    /// (width − 1)-bit number: round-half-even(sample · k) saturated to
+    /// `format`, k = 2/sqrt(n) with `fraction` + 8 fraction bits.
+    /// Unreachable indices (|2S − n| > n) hold their value all the same.
+    func epsTable(format: HWType, sampleWidth: Int) -> [BigValue] {
+        let k = BigValue(scale(fraction: format.fraction))
+        let entries = 1 << (sampleWidth - 1)
+        return (0..<entries).map { a in
+            let j = a >= entries / 2 ? a - entries : a           // the index as signed
+            let sample = 2 * j + window % 2
+            return FixedValue.cast(raw: BigValue(sample) * k, fromFraction: 1 + format.fraction + 8, to: format,
+                                   rounding: .halfEven, overflow: .saturate).raw
+        }
+    }
+
     public func build(_ m: ModuleBuilder, count: Int, format: HWType, seed: UInt64,
                       enable: Signal) throws -> (eps: [Signal], valid: Signal) {
-        let k = m.literal(raw: BigValue(scale(fraction: format.fraction)),
-                          HWType(width: format.fraction + 10, signed: false, fraction: format.fraction + 8))
         var eps: [Signal] = []
         var valid: Signal? = nil
         for (i, g) in try generators(count: count, seed: seed).enumerated() {
@@ -305,13 +319,15 @@ public struct RLFSource: GaussianSource {
             u.input("enable").assign(enable)
             valid = valid.map { $0 & u.output("valid") } ?? u.output("valid")
             let w = g.sampleType.width, all = u.output("eps")
+            // A sample takes n + 1 values, so scaling and rounding are a
+            // table (LUT ROM on an FPGA), not a multiply by a 20-bit
+            // constant (four DSP blocks a sample on ECP5). The sample is
+            // registered as shown (cutting the path from the generator's
+            // window select), its eps after the table (GaussianSource.build).
+            let table = m.rom("eps_table\(i)", format, contents: epsTable(format: format, sampleWidth: w)).kind("eps scaling table")
             for q in 0..<g.outputs {
-                // Registered after the scaling multiply (two DSPs and an
-                // adder on ECP5: k is wider than 18 bits) and after the
-                // rounding (GaussianSource.build).
-                let s = all.bits(w * q + w - 1, w * q).asFixed(signed: true, fraction: 1)
-                let scaled = m.register("eps_p\(i)_\(q)", next: s * k)
-                eps.append(m.register("eps_q\(i)_\(q)", next: scaled.cast(to: format, rounding: .halfEven, overflow: .saturate)))
+                let sample = m.register("eps_p\(i)_\(q)", next: all.bits(w * q + w - 1, w * q + 1))
+                eps.append(m.register("eps_q\(i)_\(q)", next: table.read(addr: sample, synchronous: false)))
             }
         }
         return (eps, valid!)

@@ -61,7 +61,7 @@ public struct VIBNNDesign: Design {
         Params { $0.inputs = 8; $0.hidden = 5; $0.hiddenLayers = 1; $0.outputs = 2; $0.pes = 5; $0.macs = 16; $0.grng = .wallace; $0.wallaceLog2n = 4 },
         Params { $0.net = .digits; $0.pes = 10; $0.macs = 4; $0.grng = .wallace; $0.wallaceLog2n = 6 },
         Params { $0.inputs = 1; $0.hidden = 1; $0.outputs = 1; $0.pes = 1; $0.rlfN = 3 },
-        Params { $0.inputs = 12; $0.hidden = 7; $0.outputs = 3; $0.pes = 5; $0.macs = 2; $0.rlfN = 11; $0.rlfDecimate = false },
+        Params { $0.inputs = 12; $0.hidden = 7; $0.outputs = 3; $0.pes = 5; $0.macs = 2; $0.rlfN = 10; $0.rlfDecimate = false },
     ] }
     /// `make test` reports on the trained network (the default size would
     /// build a 14 MB Verilator model).
