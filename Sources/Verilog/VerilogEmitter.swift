@@ -60,9 +60,9 @@ public struct VerilogEmitter {
         case .memRead(let m, let p): r = "_\(ir.memories[m].name)_rd\(p)"
         case .instOutput(let i, let p): r = "\(ir.instances[i].name)_\(ir.instances[i].module.ports[p].name)"
         case .binary(.mul, let a, let b) where narrowProduct(a, b) != nil:
-            let (x, y, _) = narrowProduct(a, b)!
-            _ = name(x)
-            _ = name(y)
+            let p = narrowProduct(a, b)!
+            _ = name(p.x)
+            _ = name(p.y)
             r = "_t\(temps.count)"
             temps.append((id, r))
         default:
@@ -95,10 +95,12 @@ public struct VerilogEmitter {
             let sym = [UnaryOp.not: "~", .andReduce: "&", .orReduce: "|", .xorReduce: "^"][op] ?? "~"
             return "\(sym)\(o(a))"
         case .binary(.mul, let a, let b) where narrowProduct(a, b) != nil:
-            let (x, y, signed) = narrowProduct(a, b)!
-            use(x)
-            use(y)
-            return signed ? "$signed(\(o(x))) * $signed(\(o(y)))" : "\(o(x)) * \(o(y))"
+            let p = narrowProduct(a, b)!
+            use(p.x)
+            use(p.y)
+            if !p.xSigned && !p.ySigned { return "\(o(p.x)) * \(o(p.y))" }
+            func signed(_ v: NodeID, _ s: Bool) -> String { s ? "$signed(\(o(v)))" : "$signed({1'b0, \(o(v))})" }
+            return "\(signed(p.x, p.xSigned)) * \(signed(p.y, p.ySigned))"
         case .binary(let op, let a, let b):
             use(a)
             use(b)
@@ -149,11 +151,15 @@ public struct VerilogEmitter {
     /// built (the inner nodes) so that synthesis sizes the multiplier — DSP
     /// blocks — from their widths, not the product's: `$signed(x) * $signed(y)`
     /// when both were sign-extended (Verilog extends them to the product
-    /// width itself), `x * y` when both were zero-extended (mixed: as is).
-    func narrowProduct(_ a: NodeID, _ b: NodeID) -> (NodeID, NodeID, Bool)? {
+    /// width itself), `x * y` when both were zero-extended, and with one of
+    /// each the zero-extended one becomes signed with a 0 sign bit,
+    /// `$signed({1'b0, x}) * $signed(y)`. (As an unsigned product of two
+    /// full-width operands, Yosys cannot narrow the sign-extended one: an
+    /// 8 x 16-bit product took four ECP5 multipliers instead of one.)
+    func narrowProduct(_ a: NodeID, _ b: NodeID) -> (x: NodeID, xSigned: Bool, y: NodeID, ySigned: Bool)? {
         guard case .extend(let x, let sx) = ir.nodes[Int(a)].kind,
-              case .extend(let y, let sy) = ir.nodes[Int(b)].kind, sx == sy else { return nil }
-        return (x, y, sx)
+              case .extend(let y, let sy) = ir.nodes[Int(b)].kind else { return nil }
+        return (x, sx, y, sy)
     }
 
     /// A dynamic shift by a wide amount, split into "any high bit set" and a
