@@ -21,9 +21,10 @@ import HDL
 /// z = the first value the previous pass wrote. Fixed point: c1 and c2 are
 /// rounded to 20 fraction bits, G = c1 + c2·z is rounded half-even to
 /// SQ3.16, each output G·x half-even and saturated to the pool format.
-/// Four samples per cycle. The pool RAM has four read and four write ports
-/// (LUT RAM); a reset keeps the pool (it stays normalised) and restarts the
-/// pass; `valid` is low in reset and on the first cycle after it.
+/// Four samples per cycle. The pool RAM is four banks (by the address's low
+/// two bits), each read and written once a cycle (LUT RAM); a reset keeps
+/// the pool (it stays normalised) and restarts the pass; `valid` is low in
+/// reset and on the first cycle after it.
 public struct WallaceGRNG: Block {
     public let log2N: Int
     public let seed: UInt64
@@ -88,7 +89,16 @@ public struct WallaceGRNG: Block {
     public func build(_ m: ModuleBuilder) throws {
         let a = log2N, steps = n / 4, t = WallaceGRNG.sample
         m.describe("Wallace GRNG: pool of \(n) x \(t), 4 samples/cycle, A0/A1 transforms, sum-of-squares correction")
-        let pool = m.memory("pool", t, initial: initialPool.map { BigValue($0) }).kind("Wallace pool RAM")
+        // The pool in four banks by the address's low two bits. A step's four
+        // addresses always differ there — e·stride mod 4 runs over 0...3 for
+        // odd stride, and + start, xor mask keep it a permutation — so each
+        // bank takes one read and one write a cycle: LUT RAM a synthesizer
+        // maps (one RAM with four write ports became 2^a x 24 flip-flops and
+        // ran Yosys past 600 s). The model addresses one flat pool.
+        let banks = (0..<4).map { b in
+            m.memory("pool\(b)", t, initial: stride(from: b, to: n, by: 4).map { BigValue(initialPool[$0]) })
+                .kind("Wallace pool RAM bank")
+        }
 
         // Nothing moves while reset is held (the RAM has no reset): a
         // register that is 0 in reset and 1 from the cycle after gates it all.
@@ -130,8 +140,14 @@ public struct WallaceGRNG: Block {
             let offset = (j * strideOdd).truncated(to: a)
             let addr = ((start &+ offset) ^ maskBits).asUInt
             addrs.append(addr)
-            values.append(pool.read(addr: addr, synchronous: false))
         }
+        let low = addrs.map { $0.bits(1, 0) }, high = addrs.map { $0.bits(a - 1, 2) }
+        // Bank b serves the one lane whose address has low bits b.
+        func lane(for b: Int, _ xs: [Signal]) -> Signal {
+            m.mux(low[0] == b, xs[0], m.mux(low[1] == b, xs[1], m.mux(low[2] == b, xs[2], xs[3])))
+        }
+        let bankData = (0..<4).map { b in banks[b].read(addr: lane(for: b, high), synchronous: false) }
+        for e in 0..<4 { values.append(m.select(low[e], bankData)) }
         let (p, q, r, s) = (values[0], values[1], values[2], values[3])
         let tt = ((p + q) + (r + s)) >> 1
         let secondHalf = step.msb
@@ -141,8 +157,8 @@ public struct WallaceGRNG: Block {
         let new3 = m.mux(secondHalf, s - tt, tt - s)
         // |x| ≤ sqrt(Σx²) ≈ sqrt(N) ≤ 32 keeps these in range; saturate anyway.
         let news = [new0, new1, new2, new3].map { $0.cast(to: t, rounding: .truncate, overflow: .saturate) }
-        for e in 0..<4 {
-            pool.write(addr: addrs[e], data: news[e], enable: go)
+        for b in 0..<4 {
+            banks[b].write(addr: lane(for: b, high), data: lane(for: b, news), enable: go)
         }
 
         // Sum-of-squares correction: G from the first value of the previous pass.
