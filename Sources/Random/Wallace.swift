@@ -146,7 +146,8 @@ public struct WallaceGRNG: Block {
         func lane(for b: Int, _ xs: [Signal]) -> Signal {
             m.mux(low[0] == b, xs[0], m.mux(low[1] == b, xs[1], m.mux(low[2] == b, xs[2], xs[3])))
         }
-        let bankData = (0..<4).map { b in banks[b].read(addr: lane(for: b, high), synchronous: false) }
+        let bankAddr = (0..<4).map { lane(for: $0, high) }
+        let bankData = (0..<4).map { banks[$0].read(addr: bankAddr[$0], synchronous: false) }
         for e in 0..<4 { values.append(m.select(low[e], bankData)) }
         let (p, q, r, s) = (values[0], values[1], values[2], values[3])
         let tt = ((p + q) + (r + s)) >> 1
@@ -158,7 +159,7 @@ public struct WallaceGRNG: Block {
         // |x| ≤ sqrt(Σx²) ≈ sqrt(N) ≤ 32 keeps these in range; saturate anyway.
         let news = [new0, new1, new2, new3].map { $0.cast(to: t, rounding: .truncate, overflow: .saturate) }
         for b in 0..<4 {
-            banks[b].write(addr: lane(for: b, high), data: lane(for: b, news), enable: go)
+            banks[b].write(addr: bankAddr[b], data: lane(for: b, news), enable: go)
         }
 
         // Sum-of-squares correction: G from the first value of the previous pass.
