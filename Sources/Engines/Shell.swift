@@ -44,7 +44,14 @@ public enum Shell {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         Interrupts.finished(slot)
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self), expired.value)
+        var output = String(decoding: data, as: UTF8.self)
+        // A tool killed from outside prints nothing; say what happened (the
+        // kernel's out-of-memory killer sends SIGKILL).
+        if p.terminationReason == .uncaughtSignal && !expired.value {
+            let s = p.terminationStatus
+            output += "\n\((exe as NSString).lastPathComponent) was killed by signal \(s)\(s == SIGKILL ? " (out of memory?)" : "")"
+        }
+        return (p.terminationStatus, output, expired.value)
     }
 }
 

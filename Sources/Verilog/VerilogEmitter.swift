@@ -311,7 +311,9 @@ public struct VerilogEmitter {
             }
         }
         for mem in ir.memories where !mem.reads.isEmpty {
-            decls.append("    reg  \(VerilogEmitter.range(mem.width))\(mem.name) [0:\(mem.depth - 1)];")
+            for array in VerilogEmitter.arrays(mem) {
+                decls.append("    reg  \(VerilogEmitter.range(mem.width))\(array) [0:\(mem.depth - 1)];")
+            }
             for (p, r) in mem.reads.enumerated() {
                 decls.append("    \(r.synchronous ? "reg " : "wire") \(VerilogEmitter.range(mem.width))_\(mem.name)_rd\(p);")
             }
@@ -333,48 +335,67 @@ public struct VerilogEmitter {
         // A memory nothing reads is dead logic: it is left out (lint would
         // flag the array), and what fed its writes goes to the unused sink.
         for (index, mem) in ir.memories.enumerated() where !mem.reads.isEmpty {
-            if let rom = romParams[index] {
-                out.append("    initial $readmemh(\(rom.param), \(mem.name));")
-            } else if let initial = mem.initial {
-                out.append("    initial begin")
-                for (i, v) in initial.enumerated() {
-                    out.append("        \(mem.name)[\(i)] = \(VerilogEmitter.literal(v, mem.width));")
-                }
-                out.append("    end")
-            }
-            if !mem.writes.isEmpty {
-                out.append("    always @(posedge clk) begin")
-                for w in mem.writes {
-                    use(w.addr)
-                    use(w.data)
-                    let store = "\(mem.name)[\(name(w.addr))] <= \(name(w.data));"
-                    if case .literal(let one) = ir.nodes[Int(w.enable)].kind, one == .one {
-                        out.append("        \(store)")
-                    } else {
-                        use(w.enable)
-                        out.append("        if (\(name(w.enable))) \(store)")
+            let arrays = VerilogEmitter.arrays(mem)
+            for array in arrays {
+                if let rom = romParams[index] {
+                    out.append("    initial $readmemh(\(rom.param), \(array));")
+                } else if let initial = mem.initial {
+                    out.append("    initial begin")
+                    for (i, v) in initial.enumerated() {
+                        out.append("        \(array)[\(i)] = \(VerilogEmitter.literal(v, mem.width));")
                     }
+                    out.append("    end")
                 }
-                out.append("    end")
+                if !mem.writes.isEmpty {
+                    out.append("    always @(posedge clk) begin")
+                    for w in mem.writes {
+                        use(w.addr)
+                        use(w.data)
+                        let store = "\(array)[\(name(w.addr))] <= \(name(w.data));"
+                        if case .literal(let one) = ir.nodes[Int(w.enable)].kind, one == .one {
+                            out.append("        \(store)")
+                        } else {
+                            use(w.enable)
+                            out.append("        if (\(name(w.enable))) \(store)")
+                        }
+                    }
+                    out.append("    end")
+                }
             }
             for (p, r) in mem.reads.enumerated() {
                 use(r.addr)
                 let port = "_\(mem.name)_rd\(p)"
+                let array = arrays[p / VerilogEmitter.readsPerArray]
                 if r.synchronous {
                     out.append("    always @(posedge clk) begin")
                     if let en = r.enable {
                         use(en)
-                        out.append("        if (\(name(en))) \(port) <= \(mem.name)[\(name(r.addr))];")
+                        out.append("        if (\(name(en))) \(port) <= \(array)[\(name(r.addr))];")
                     } else {
-                        out.append("        \(port) <= \(mem.name)[\(name(r.addr))];")
+                        out.append("        \(port) <= \(array)[\(name(r.addr))];")
                     }
                     out.append("    end")
                 } else {
-                    out.append("    assign \(port) = \(mem.name)[\(name(r.addr))];")
+                    out.append("    assign \(port) = \(array)[\(name(r.addr))];")
                 }
             }
         }
         return out
+    }
+
+    /// Read ports per Verilog array. A memory with more reads is emitted as
+    /// copies (same contents, same writes), each serving up to this many:
+    /// no FPGA memory primitive has more read ports, so synthesis copies it
+    /// anyway, and Yosys 0.23's memory_libmap tries every assignment of
+    /// ports to primitives, exponential in their number (a 16-read ROM in
+    /// VIBNN ran it past 24 GB; YosysHQ/yosys#5494).
+    static let readsPerArray = 4
+
+    /// The Verilog arrays a memory is emitted as: its name, then
+    /// NAME__copy1, NAME__copy2, ... when it has more than `readsPerArray` reads.
+    static func arrays(_ mem: Memory) -> [String] {
+        let count = (mem.reads.count + readsPerArray - 1) / readsPerArray
+        return (0..<max(count, 1)).map { $0 == 0 ? mem.name : "\(mem.name)__copy\($0)" }
     }
 
     mutating func instanceText() -> [String] {
