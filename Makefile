@@ -85,7 +85,8 @@ reports: deps
 	done
 
 # Long runs, outside CI: the generators' gates at 2^24 samples on two seeds
-# no test uses, and 300 images of the default vibnn through Verilator.
+# no test uses, 300 images of the default vibnn through Verilator, and the
+# default vibnn with Wallace generators in both engines.
 soak: deps
 	swift build -c release --product hwgen
 	@for s in 777 4242; do \
@@ -95,6 +96,8 @@ soak: deps
 	  done; \
 	done
 	.build/release/hwgen verify --design vibnn --vectors 300
+	.build/release/hwgen verify --design vibnn --param grng=wallace
+	.build/release/hwgen verify --design vibnn --param grng=wallace --engine swift
 	$(MAKE) soak-fft
 	$(MAKE) soak-circulant
 	$(MAKE) soak-sc
