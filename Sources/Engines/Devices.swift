@@ -61,6 +61,38 @@ public struct Device: Sendable {
         return d
     }
 
+    /// The most state bits the part can hold at all: every block RAM bit,
+    /// every LUT used as RAM (none on iCE40; ECP5 64 bits a DPR16X4 of six
+    /// LUTs; 7-series 64 a LUT6; Gowin 16 a LUT4) and every flip-flop.
+    /// Block RAMs are 4 kbit on iCE40 and 18 kbit on the others.
+    public var stateBitCapacity: Int {
+        let bram = count("BRAM") * (target == .ice40 ? 4_096 : 18_432)
+        let lutRAM: Int
+        switch target {
+        case .ice40: lutRAM = 0
+        case .ecp5: lutRAM = count("LUT") / 6 * 64
+        case .xilinx: lutRAM = count("LUT") * 64
+        case .gowin: lutRAM = count("LUT") * 16
+        }
+        return bram + lutRAM + count("FF")
+    }
+
+    /// Bits of the memories a design writes (each instance's), a lower
+    /// bound on its state: unlike a ROM, which logic can compress, every
+    /// bit of a written and read memory must be stored somewhere.
+    public static func writtenMemoryBits(_ ir: ModuleIR) -> Int {
+        ir.memories.filter { !$0.writes.isEmpty && !$0.reads.isEmpty }.reduce(0) { $0 + $1.width * $1.depth }
+            + ir.instances.reduce(0) { $0 + writtenMemoryBits($1.module) }
+    }
+
+    /// Why the design cannot fit whatever synthesis does (its written
+    /// memories alone exceed `stateBitCapacity`), or nil.
+    public func cannotHold(_ ir: ModuleIR) -> String? {
+        let bits = Device.writtenMemoryBits(ir), capacity = stateBitCapacity
+        guard bits > capacity else { return nil }
+        return "its RAMs hold \(bits) bits, more than all of the part's block RAM, LUT RAM and flip-flops together (\(capacity))"
+    }
+
     /// The first resource the counts overflow, as "BRAM 320 of 208", or nil
     /// when the design fits.
     public func overflow(_ counts: ResourceReport.Counts) -> String? {

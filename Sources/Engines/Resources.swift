@@ -101,6 +101,10 @@ public struct ResourceReport: DesignReport {
     public static func synthesize(_ ir: ModuleIR, target: Target, options: SynthOptions) throws -> Counts {
         guard let yosys = Shell.which("yosys") else { throw UserError("yosys is not installed (apt-get install yosys)") }
         let device = options.device ?? Device.standard(for: target)
+        // Hours of Yosys on a design that cannot fit are not worth running.
+        if let why = device.cannotHold(ir) {
+            throw UserError("\(ir.name) cannot fit \(device.part) (\(target.rawValue)): \(why); Yosys not run")
+        }
         let fm = FileManager.default
         let dir = NSTemporaryDirectory() + "hwgen-synth-\(ProcessInfo.processInfo.processIdentifier)-\(ir.name)-\(target.rawValue)"
         try? fm.removeItem(atPath: dir)

@@ -1,4 +1,5 @@
 import Engines
+import HDL
 import Foundation
 import Testing
 
@@ -49,6 +50,21 @@ import Testing
         #expect(lines.first?.contains("fft does not fit iCE40HX1K-TQ144 (ice40): LUT ") == true, "\(r.stderr)")
         // The table still shows what was used.
         #expect(r.stdout.contains("does NOT fit"), "\(r.stdout)")
+    }
+
+    /// Written memories are state no logic can compress: a design whose
+    /// RAMs exceed every storage bit of the part is refused before Yosys
+    /// (the default vibnn's RLF windows on an iCE40, which has no LUT RAM).
+    @Test func stateThatCannotFitIsRefusedBeforeYosys() throws {
+        // A 16 x 8 RAM is counted, the 16 x 8 ROM beside it is not.
+        #expect(Device.writtenMemoryBits(try Elaborator.elaborate(ManyReads())) == 16 * 8)
+        let hx8k = try Device.named("hx8k", target: .ice40)
+        #expect(hx8k.stateBitCapacity == 32 * 4_096 + 7_680)
+        let r = try runHwgen(["synth", "--design", "vibnn", "--target", "ice40"])
+        #expect(r.status == 2)
+        let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("hwgen: error") }
+        #expect(lines.count == 1 && lines[0].contains("cannot fit iCE40HX8K-CT256 (ice40): its RAMs hold "), "\(r.stderr)")
+        #expect(lines.first?.hasSuffix("(138752); Yosys not run") == true, "\(r.stderr)")
     }
 
     /// A target that fails (here the time limit, which no Yosys run meets)
