@@ -106,6 +106,7 @@ public struct ResourceReport: DesignReport {
             throw UserError("\(ir.name) cannot fit \(device.part) (\(target.rawValue)): \(why); Yosys not run")
         }
         let fm = FileManager.default
+        sweepScratch()
         let dir = NSTemporaryDirectory() + "hwgen-synth-\(ProcessInfo.processInfo.processIdentifier)-\(ir.name)-\(target.rawValue)"
         try? fm.removeItem(atPath: dir)
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -147,20 +148,36 @@ public struct ResourceReport: DesignReport {
         }
         var counts = Counts(target: target, cells: cells, seconds: seconds)
         counts.device = device
-        if let keep = options.keep {
-            try? fm.removeItem(atPath: keep)
-            try fm.copyItem(atPath: dir, toPath: keep)
-        }
-        guard options.pnr else { return counts }
         // Place and route only what synthesis says can fit (callers check
         // `device.overflow`): nextpnr would spend minutes before failing
         // on the same count.
-        if device.overflow(counts) != nil { return counts }
-        counts.placed = try PlaceRoute.run(folder: dir, device: device, options: options)
-        if let keep = options.keep {
-            for f in ["pnr.log", "report.json"] { try? fm.copyItem(atPath: "\(dir)/\(f)", toPath: "\(keep)/\(f)") }
+        if options.pnr && device.overflow(counts) == nil {
+            counts.placed = try PlaceRoute.run(folder: dir, device: device, options: options)
         }
+        if let keep = options.keep { try keepFolder(dir, as: keep) }
         return counts
+    }
+
+    /// The scratch folder's files written to `keep` the way `emit` writes a
+    /// folder: a user's files there stay, hwgen's earlier ones are replaced.
+    static func keepFolder(_ dir: String, as keep: String) throws {
+        var files: [(name: String, text: String)] = []
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() where !name.hasPrefix(".") {
+            guard UserPaths.kind("\(dir)/\(name)") == .file, let data = FileManager.default.contents(atPath: "\(dir)/\(name)") else { continue }
+            files.append((name, String(decoding: data, as: UTF8.self)))
+        }
+        try OutputFolder.write(files, to: keep)
+    }
+
+    /// Scratch folders of synthesis runs whose process died (SIGKILL).
+    static func sweepScratch() {
+        let root = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where name.hasPrefix("hwgen-synth-") {
+            let fields = name.split(separator: "-")
+            guard fields.count >= 4, let pid = Int32(fields[2]), Interrupts.isDead(pid),
+                  UserPaths.kind(root + name) == .folder else { continue }
+            try? FileManager.default.removeItem(atPath: root + name)
+        }
     }
 
     public func run(_ context: ReportContext) throws -> ReportSection {

@@ -64,17 +64,38 @@ final class Flag: @unchecked Sendable {
 }
 
 /// Writes files so that no reader ever sees half of one: each goes to a
-/// temporary name in the same folder, then is renamed into place.
+/// temporary name in the same folder (`.NAME.hwgen-tmp-PID`), then is
+/// renamed into place. A device or pipe at the path (/dev/null) is written
+/// to, never replaced; a folder there is refused.
 public enum AtomicFiles {
-    public static func write(_ text: String, to path: String) throws {
+    public static func temporaryName(for path: String) -> String {
         let dir = (path as NSString).deletingLastPathComponent
-        let tmp = "\(dir.isEmpty ? "." : dir)/.\((path as NSString).lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
-            throw UserError("cannot write \(path): the folder is missing or not writable")
+        return "\(dir.isEmpty ? "." : dir)/.\((path as NSString).lastPathComponent).hwgen-tmp-\(getpid())"
+    }
+
+    public static func write(_ text: String, to path: String) throws {
+        try write(Data(text.utf8), to: path)
+    }
+
+    public static func write(_ data: Data, to path: String) throws {
+        switch UserPaths.kind(path) {
+        case .folder: throw UserError("cannot write \(path): it is a folder")
+        case .other:
+            if let e = UserPaths.writeWhole(data, to: path, create: false) { throw UserError("cannot write \(path): \(UserPaths.reason(e))") }
+            return
+        case .file, .missing: break
+        }
+        let tmp = temporaryName(for: path)
+        Interrupts.removeOnInterrupt(tmp)
+        defer { Interrupts.done(tmp) }
+        if let e = UserPaths.writeWhole(data, to: tmp) {
+            unlink(tmp)
+            throw UserError("cannot write \(path): \(UserPaths.reason(e))")
         }
         if rename(tmp, path) != 0 {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw UserError("cannot write \(path): \(String(cString: strerror(errno)))")
+            let why = UserPaths.reason(errno)
+            unlink(tmp)
+            throw UserError("cannot write \(path): \(why)")
         }
     }
 }

@@ -87,6 +87,8 @@ struct Aqfp: ParsableCommand {
         var table: [[String]] = [["netlist", "PI", "PO", "gates", "buf", "inv", "spl", "B/S", "JJ", "depth",
                                   "published B/S JJ depth", "time s", "checks"]]
         var failed = false
+        // Every netlist's folder is written after all of them have passed.
+        var emissions: [(files: [(name: String, text: String)], folder: String)] = []
         for path in list {
             let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let start = Date()
@@ -118,7 +120,7 @@ struct Aqfp: ParsableCommand {
             }
             if let dir = emit {
                 let e = VerilogEmitter.emission(for: try Elaborator.elaborate(module))
-                try OutputFolder.write(e.all, to: "\(dir)/\(name)")
+                emissions.append((e.all, "\(dir)/\(name)"))
             }
             // The published figures are for capacity 4, balanced I/O, one
             // phase; other settings are not comparable.
@@ -136,8 +138,9 @@ struct Aqfp: ParsableCommand {
                     : String(repeating: " ", count: widths[k] - cell.count) + cell
             }.joined(separator: "  "))
         }
-        if let dir = emit { print("wrote the phase-accurate Verilog into \(dir)/<netlist>") }
         if failed { throw ExitCode(1) }
+        for e in emissions { try OutputFolder.write(e.files, to: e.folder) }
+        if let dir = emit { print("wrote the phase-accurate Verilog into \(dir)/<netlist>") }
     }
 
     /// The netlist with buffers and splitters stripped against the source.

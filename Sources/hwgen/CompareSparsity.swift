@@ -178,7 +178,6 @@ struct CompareSparsity: ParsableCommand {
         print("  cycles:  the sparse engine is slower below \(pct(cyclesEven)) sparsity (one stream word a cycle against \(macs) kept weight(s) a cycle; fillers and row ends cost cycles)")
         print("  against structured: non-structured stores less only when it keeps fewer than b_w/(b_w + b_idx) = \(bw)/\(bw + idxBits) of the weights structured pruning keeps (its pruning must beat structured by (b_w + b_idx)/b_w = \(String(format: "%.2f", Double(bw + idxBits) / Double(bw)))x in kept weights)")
         if let dir = svg {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let xs = sweep.map { 100 * $0.rate }
             func series(_ name: String, _ ys: [Double], _ colour: String) -> LinePlot.Series {
                 LinePlot.Series(name, Array(zip(xs, ys)), colour: colour)
@@ -193,8 +192,11 @@ struct CompareSparsity: ParsableCommand {
                 series("structured", sweep.map { Double($0.structured.cycles) }, "#4a79a8"),
                 series("dense", sweep.map { _ in Double(base.cycles) }, "#888888"),
             ])
-            try storage.svg.write(toFile: "\(dir)/sparsity-storage.svg", atomically: true, encoding: .utf8)
-            try cycles.svg.write(toFile: "\(dir)/sparsity-cycles.svg", atomically: true, encoding: .utf8)
+            if rows.contains(where: { !$0.formulaOK || $0.cycles != $0.layer.cycles }) { throw ExitCode(1) }
+            var files = PendingFiles()
+            files.add(storage.svg, to: "\(dir)/sparsity-storage.svg")
+            files.add(cycles.svg, to: "\(dir)/sparsity-cycles.svg")
+            try files.commit()
             print("wrote \(dir)/sparsity-storage.svg and \(dir)/sparsity-cycles.svg")
         }
         if rows.contains(where: { !$0.formulaOK || $0.cycles != $0.layer.cycles }) { throw ExitCode(1) }

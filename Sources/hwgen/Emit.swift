@@ -43,7 +43,8 @@ struct Emit: ParsableCommand {
         let emission = VerilogEmitter.emission(for: ir, roms: roms)
         let isDefault = try entry.changes(options.params).isEmpty && roms == .files
         let dir = output ?? (isDefault ? "Generated/\(entry.name)" : "out/\(emission.top)")
-        let prefix = (dir as NSString).standardizingPath
+        // Taken literally: a quoted '~' is a folder named ~, not home.
+        let prefix = dir.hasPrefix("/") ? try UserPaths.absolute(dir) : try UserPaths.tidy(dir)
         var files = emission.all
         files.append(("\(entry.name).f", OutputFolder.banner + ": files of \(emission.top), children first\n"
                       + emission.verilog.map { "\(prefix)/\($0.name)\n" }.joined()))

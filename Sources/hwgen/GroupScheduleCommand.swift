@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engines
 import Foundation
 import Harness
 import HDL
@@ -85,11 +86,12 @@ struct GroupScheduleCommand: ParsableCommand {
                       + "; from = " + (0..<n).map { String(s.predecessor($0, round: r)) }.joined(separator: " "))
             }
         }
+        if measure { try measureCycles(s, seedValue) }
+        // Written once everything else has succeeded.
         if let path = rom {
-            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFiles.write(lines.joined(separator: "\n") + "\n", to: path)
             print("wrote \(path)")
         }
-        if measure { try measureCycles(s, seedValue) }
     }
 
     func measureCycles(_ s: GroupSchedule, _ seed: UInt64) throws {

@@ -139,13 +139,25 @@ struct Verify: ParsableCommand {
         // default vibnn: 100,000 cycles in 4 minutes, debug build): a
         // quarter of the count unless one is given.
         let vectors = self.vectors ?? (engine == .swift ? max(1, design.defaultVectors / 4) : design.defaultVectors)
+        // The waveform goes to a temporary name beside the trace file and
+        // is renamed into place when the run has finished (passed or not):
+        // an error or an interrupt leaves no empty or truncated trace.
         // Verilator's tracer fails silently on a bad path: check it first.
-        if let t = trace, !FileManager.default.createFile(atPath: t, contents: nil) {
-            throw UserError("cannot write the trace file \(t)")
+        var tmpTrace: String? = nil
+        if let t = trace {
+            try PendingFiles.check(t, what: "trace file")
+            let tmp = AtomicFiles.temporaryName(for: try UserPaths.absolute(t))
+            Interrupts.removeOnInterrupt(tmp)
+            if let e = UserPaths.writeWhole(Data(), to: tmp) { throw UserError("cannot write the trace file \(t): \(UserPaths.reason(e))") }
+            tmpTrace = tmp
         }
+        defer { if let tmp = tmpTrace { unlink(tmp); Interrupts.done(tmp) } }
         let sim = try engine.make()
         log("running \(entry.name) in the \(sim.name) engine (seed \(seed), \(vectors) random \(entry.unit)s)")
-        let r = try sim.verify(design, name: entry.name, seed: seed, vectors: vectors, options: RunOptions(trace: trace))
+        let r = try sim.verify(design, name: entry.name, seed: seed, vectors: vectors, options: RunOptions(trace: tmpTrace))
+        if let tmp = tmpTrace, let t = trace, rename(tmp, try UserPaths.absolute(t)) != 0 {
+            throw UserError("cannot write the trace file \(t): \(UserPaths.reason(errno))")
+        }
         if !r.passed {
             for line in r.mismatches { print(line) }
         }
@@ -250,11 +262,11 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let (entry, design) = try options.load()
-        if let dir = svgDir {
-            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw UserError("cannot create the SVG folder \(dir)")
-            }
+        if let dir = svgDir, UserPaths.kind(try UserPaths.absolute(dir)) == .file {
+            throw UserError("cannot write SVGs into \(dir): it is a file")
         }
+        // The figures are written when every section has run.
+        var figures = PendingFiles(), wrote: [String] = []
         var o = ReportOptions()
         o.vectors = vectors; o.seed = seed; o.samples = samples; o.seeds = seeds; o.perSeed = perSeed
         o.transactions = images; o.clockMHz = clockMhz; o.mcSamples = mcSamples
@@ -283,13 +295,15 @@ struct Report: ParsableCommand {
             }
             if let svg = section.svg, let dir = svgDir {
                 let path = "\(dir)/\(entry.name)-\(report.title).svg"
-                try AtomicFiles.write(svg, to: path)
-                print("wrote \(path)")
+                figures.add(svg, to: path)
+                wrote.append(path)
             }
             print("")
             failed += section.failed
             checks += section.rows.filter { $0.pass != nil }.count
         }
+        try figures.commit()
+        for path in wrote { print("wrote \(path)") }
         print(failed == 0 ? "PASS report design=\(entry.name): \(checks) checks" : "FAIL report design=\(entry.name): \(failed) of \(checks) checks failed")
         if failed > 0 { throw ExitCode(1) }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engines
 import Foundation
 import HDL
 import Parallel
@@ -57,17 +58,22 @@ struct PlanParallel: ParsableCommand {
     }
 
     func run() throws {
+        if let svg { try PendingFiles.check(svg, what: "SVG file") }
+        if let json, json != "-" { try PendingFiles.check(json, what: "JSON file") }
         let net = try Network.load(network)
         let h = levels ?? accelerators.map { $0.trailingZeroBitCount } ?? 1
         let start = Date()
         let out = PlanOutput(ParallelPlanner(network: net, batch: batch, bytesPerElement: bytes), levels: h)
         let ms = Date().timeIntervalSince(start) * 1000
-        if let path = svg { try out.svg.write(toFile: path, atomically: true, encoding: .utf8) }
+        // Both files or neither.
+        var files = PendingFiles()
+        if let path = svg { files.add(out.svg, to: path) }
+        if let path = json, path != "-" { files.add(out.json, to: path) }
+        try files.commit()
         if json == "-" {
             print(out.json, terminator: "")
             return
         }
-        if let path = json { try out.json.write(toFile: path, atomically: true, encoding: .utf8) }
         print("\(net.name), batch \(batch), \(out.accelerators) accelerator\(out.accelerators == 1 ? "" : "s") (\(h) level\(h == 1 ? "" : "s")), \(String(format: "%g", bytes)) bytes an element")
         for lv in out.plan.levels {
             print("")

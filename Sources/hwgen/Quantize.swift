@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engines
 import Foundation
 import HDL
 import Sparse
@@ -46,6 +47,8 @@ struct Quantize: ParsableCommand {
     }
 
     func run() throws {
+        let path = output ?? (((weights as NSString).lastPathComponent as NSString).deletingPathExtension + ".levels.txt")
+        try PendingFiles.check(path, what: "level-index file")
         let file = try WeightFile.load(weights)
         for name in layer where !file.layers.contains(where: { $0.name == name }) {
             throw UserError("\(weights): no layer '\(name)' (layers: \(file.layers.map(\.name).joined(separator: ", ")))")
@@ -62,8 +65,7 @@ struct Quantize: ParsableCommand {
             table.append([l.name, "\(l.rows)x\(l.cols)", "\(nz)", String(format: "%.6g", q.q ?? 0), String(format: "%.6g", err),
                           energy > 0 ? String(format: "%.4f", err / energy) : "-", "\(LevelQuantizer.indexBits(levels))"])
         }
-        let path = output ?? (((weights as NSString).lastPathComponent as NSString).deletingPathExtension + ".levels.txt")
-        try out.text.write(toFile: path, atomically: true, encoding: .utf8)
+        try AtomicFiles.write(out.text, to: path)
         print("levels \(levels)\(pow2 ? " (powers of two)" : "")\(pow2Scale ? ", q a power of two" : ""): q scanned over [0.9, 1.1]·base in 201 steps")
         printTable(table)
         print("wrote \(path)")

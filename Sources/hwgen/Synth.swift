@@ -78,6 +78,13 @@ struct Synth: ParsableCommand {
         guard freq > 0 && freq <= 1000 else { throw ValidationError("--freq must be in (0, 1000] MHz, got \(freq)") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be above 0 seconds") }
         if device != nil && targets().count != 1 { throw ValidationError("--device names one part: give one --target") }
+        if let keep {
+            if all { throw ValidationError("--keep goes with one --design, not --all") }
+            let abs = try UserPaths.absolute(keep)
+            if UserPaths.kind(abs) == .file || UserPaths.kind(abs) == .other {
+                throw ValidationError("--keep \(keep): it is a file; name a folder (a new one, or one hwgen wrote)")
+            }
+        }
         let ts = try parsedTargets()
         if pnr, let t = ts.first(where: { Device.standard(for: $0).pnrArguments == nil }) {
             throw ValidationError("--pnr: no open place and route for \(t.rawValue) (ice40 and ecp5 only); synthesize it without --pnr")
