@@ -6,6 +6,9 @@ import HDL
 /// else i<k>/o<k>. Latches and malformed files are refused naming the line
 /// (for the binary AND section: the byte offset).
 public enum AIGERReader {
+    /// The most variables (and inputs, outputs, ANDs) a netlist may have.
+    public static let maxCount = 1 << 26
+
     public static func read(_ data: [UInt8], file: String) throws -> MIG {
         // `line`: the line last read (errors name it).
         var pos = 0, line = 0
@@ -39,12 +42,25 @@ public enum AIGERReader {
         let h = try numbers(fields.joined(separator: " "), fields.count, "the header counts M I L O A")
         guard h.count >= 5 else { throw fail("the header needs M I L O A") }
         let (maxVar, ni, nl, no, na) = (h[0], h[1], h[2], h[3], h[4])
+        let ascii = kind == "aag"
         if nl > 0 { throw fail("\(nl) latch(es): sequential AIGER is not supported (combinational netlists only)") }
         if h.dropFirst(5).contains(where: { $0 != 0 }) {
             throw fail("bad-state, constraint, justice or fairness properties are not supported")
         }
+        // Counts beyond what hwgen reads, or than the file could hold, are
+        // refused before anything is allocated (a header may claim 2^63).
+        for (v, what) in [(maxVar, "M"), (ni, "I"), (no, "O"), (na, "A")] where v > maxCount {
+            throw fail("\(what)=\(v) is more than the \(maxCount) variables hwgen reads")
+        }
+        do {
+            // Every output and AND takes a line (ASCII) or at least 2 bytes (binary).
+            let needed = (kind == "aag" ? ni : 0) + no + na
+            guard needed <= data.count - pos else {
+                throw fail("the header promises \(needed) more lines or AND records than the file's \(data.count - pos) remaining bytes hold")
+            }
+        }
         guard maxVar >= ni + nl + na else { throw fail("M=\(maxVar) is less than I + L + A") }
-        let ascii = kind == "aag"
+        guard no > 0 else { throw fail("the netlist has no outputs: nothing to build") }
 
         var mig = MIG()
         var lits = [MIGLit?](repeating: nil, count: maxVar + 1)
@@ -144,7 +160,7 @@ public enum AIGERReader {
             if s.isEmpty { continue }
             let kind = s.first!
             let rest = s.dropFirst()
-            guard let sp = rest.firstIndex(of: " "), let k = Int(rest[..<sp]) else {
+            guard let sp = rest.firstIndex(of: " "), let k = Int(rest[..<sp]), k >= 0 else {
                 throw fail("bad symbol table line '\(s)'", byte: !ascii)
             }
             let name = String(rest[rest.index(after: sp)...])

@@ -6,6 +6,11 @@ import HDL
 public enum AQFPFlow {
     public static func run(_ mig: MIG, _ options: AQFPOptions) throws -> AQFPNetlist {
         try options.validate()
+        // A constant output is carried by a buffer chain to the output
+        // phase; with no logic at all there is no phase to carry it to.
+        if let o = mig.outputs.first(where: { $0.lit.isConstant }), mig.outputs.allSatisfy({ $0.lit.isConstant || (mig.inputs.contains($0.lit.node) && !$0.lit.complemented) }), mig.depth == 0 {
+            throw UserError("output '\(o.name)' is the constant \(o.lit == .one ? 1 : 0) and the netlist has no logic: an AQFP netlist needs at least one gate or inversion")
+        }
         var s = Schedule(mig, options)
         s.run()
         let net = s.netlist()
@@ -19,12 +24,11 @@ public enum AQFPFlow {
     /// binary or `.aag` ASCII AIGER.
     public static func read(path: String) throws -> MIG {
         let name = (path as NSString).lastPathComponent
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UserError("\(path): cannot read the file")
-        }
+        let data = try InputFiles.data(path, what: "netlist")
         switch (path as NSString).pathExtension.lowercased() {
         case "v":
-            guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(path): not UTF-8 text") }
+            guard let raw = String(data: data, encoding: .utf8) else { throw UserError("\(path): not UTF-8 text") }
+            let text = InputFiles.lf(raw)
             return try VerilogReader.read(text, file: name)
         case "aig", "aag":
             return try AIGERReader.read([UInt8](data), file: name)

@@ -8,6 +8,9 @@ import HDL
 /// one majority node; wider AND/OR chains become balanced trees. Anything
 /// else is refused naming the file and line.
 public enum VerilogReader {
+    /// The deepest nesting of `~` and parentheses in one expression.
+    public static let maxNesting = 500
+
     indirect enum Expr {
         case name(String), constant(Bool), not(Expr)
         case and([Expr]), or([Expr]), xor([Expr])
@@ -32,12 +35,19 @@ public enum VerilogReader {
             return t
         }
 
-        // Expressions: | lowest, then ^, then &, then unary.
+        // Expressions: | lowest, then ^, then &, then unary. Nesting (of
+        // `~` and parentheses) is bounded, so no input can overflow the
+        // stack here or in lowering; chains of names are followed without
+        // recursion below.
+        var depth = 0
         func primary() throws -> Expr {
             let t = try next()
             switch t.text {
-            case "~", "!": return .not(try primary())
-            case "(":
+            case "~", "!", "(":
+                depth += 1
+                defer { depth -= 1 }
+                guard depth <= maxNesting else { throw fail(t, "an expression nested deeper than \(maxNesting) levels of '~' and parentheses") }
+                if t.text != "(" { return .not(try primary()) }
                 let e = try orExpr()
                 try expect(")")
                 return e
@@ -60,7 +70,7 @@ public enum VerilogReader {
 
         var inputs: [String] = [], outputs: [String] = []
         var defs: [String: (Expr, Int)] = [:]
-        var declared: Set<String> = []
+        var declared: Set<String> = [], wires: Set<String> = []
         var sawModule = false, sawEnd = false
         while let t = toks.popFirst() {
             switch t.text {
@@ -83,6 +93,10 @@ public enum VerilogReader {
                 if toks.first?.text == "[" { throw fail(t, "vector declarations are not supported (scalar nets only)") }
                 repeat {
                     let n = try identifier()
+                    // A port may also be declared a wire; a port or a wire twice is an error.
+                    let port = inputs.contains(n.text) || outputs.contains(n.text)
+                    if t.text == "wire" ? wires.contains(n.text) : port { throw fail(n, "'\(n.text)' is declared twice") }
+                    if t.text == "wire" { wires.insert(n.text) }
                     if t.text == "input" { inputs.append(n.text) }
                     if t.text == "output" { outputs.append(n.text) }
                     declared.insert(n.text)
@@ -145,24 +159,50 @@ public enum VerilogReader {
             if defs[n] != nil { throw fail(Token(text: n, line: defs[n]!.1), "input '\(n)' is also driven") }
             lit[n] = mig.input(verilogName(n, taken: &taken))
         }
-        // Depth-first from each output; `open` holds the names being built,
-        // so a name met again while open is a combinational cycle.
-        var open: [String] = []
-        func resolve(_ name: String, at line: Int?) throws -> MIGLit {
-            if let l = lit[name] { return l }
-            guard let (e, defLine) = defs[name] else {
-                throw fail(line.map { Token(text: name, line: $0) },
-                           declared.contains(name) ? "'\(name)' is never driven" : "'\(name)' is not declared")
+        // The names an expression reads, in order.
+        func names(_ e: Expr) -> [String] {
+            switch e {
+            case .name(let n): return [n]
+            case .constant: return []
+            case .not(let x): return names(x)
+            case .and(let xs), .or(let xs), .xor(let xs): return xs.flatMap(names)
             }
-            if let i = open.firstIndex(of: name) {
-                throw fail(Token(text: name, line: defLine),
-                           "combinational cycle: \((open[i...] + [name]).joined(separator: " -> "))")
+        }
+        // Depth-first from each output with an explicit stack (a chain of
+        // 200k assigns must not recurse); `open` holds the names being
+        // built, so a name met again while open is a combinational cycle.
+        func resolve(_ root: String, at line: Int?) throws -> MIGLit {
+            if let l = lit[root] { return l }
+            var stack: [(name: String, reads: [String], next: Int, line: Int)] = []
+            var open: Set<String> = []
+            func push(_ name: String, from line: Int?) throws {
+                guard let (e, defLine) = defs[name] else {
+                    throw fail(line.map { Token(text: name, line: $0) },
+                               declared.contains(name) ? "'\(name)' is never driven" : "'\(name)' is not declared")
+                }
+                stack.append((name, names(e), 0, defLine))
+                open.insert(name)
             }
-            open.append(name)
-            let l = try lower(e, line: defLine)
-            open.removeLast()
-            lit[name] = l
-            return l
+            try push(root, from: line)
+            while let top = stack.last {
+                if top.next < top.reads.count {
+                    let d = top.reads[top.next]
+                    stack[stack.count - 1].next += 1
+                    if lit[d] != nil { continue }
+                    if open.contains(d) {
+                        let path = stack.map(\.name)
+                        let i = path.firstIndex(of: d)!
+                        throw fail(Token(text: d, line: defs[d]!.1),
+                                   "combinational cycle: \((path[i...] + [d]).joined(separator: " -> "))")
+                    }
+                    try push(d, from: top.line)
+                    continue
+                }
+                lit[top.name] = try lower(defs[top.name]!.0, line: top.line)
+                open.remove(top.name)
+                stack.removeLast()
+            }
+            return lit[root]!
         }
         func lower(_ e: Expr, line: Int) throws -> MIGLit {
             switch e {

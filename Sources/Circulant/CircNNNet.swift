@@ -36,10 +36,7 @@ public struct CircNNNet: Sendable {
     public static let positions = 36
 
     public static func load(_ path: String) throws -> CircNNNet {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw UserError("cannot read the circnn network at \(path): \(error.localizedDescription)")
-        }
+        let data = try InputFiles.data(path, what: "circnn network")
         let f: File
         do { f = try JSONDecoder().decode(File.self, from: data) } catch {
             throw UserError("\(path) is not a circnn network file (see Tools/train_circnn.py): \(error)")

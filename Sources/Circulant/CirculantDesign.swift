@@ -78,10 +78,7 @@ public struct CirculantDesign: Design {
         if p.weights.isEmpty {
             matrix = CirculantMatrix.random(m: p.m, n: p.n, k: p.k, seed: UInt64(p.seed))
         } else {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: p.weights)) } catch {
-                throw UserError("cannot read weights file \(p.weights): \(error.localizedDescription)")
-            }
+            let data = try InputFiles.data(p.weights, what: "weights file")
             guard let cols = try? JSONDecoder().decode([[[Double]]].self, from: data) else {
                 throw UserError("weights file \(p.weights) is not a JSON array [p][q][k] of numbers")
             }

@@ -31,10 +31,7 @@ public struct ERNNNet: Sendable {
     public let testLabels: [Int]
 
     public static func load(_ path: String, cell: Cell) throws -> ERNNNet {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw UserError("cannot read the ernn network at \(path): \(error.localizedDescription)")
-        }
+        let data = try InputFiles.data(path, what: "ernn network")
         let f: File
         do { f = try JSONDecoder().decode(File.self, from: data) } catch {
             throw UserError("\(path) is not an ernn network file (see Tools/train_ernn.py): \(error)")

@@ -62,7 +62,7 @@ public struct Network: Sendable {
     }
 
     public static func load(file path: String) throws -> Network {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw UserError("\(path): cannot read the file") }
+        let text = try InputFiles.text(path, what: "network file")
         return try parse(text, file: path)
     }
 

@@ -32,7 +32,7 @@ public enum LayerSource {
             }
             return l
         }
-        return quantizer.quantize(l).layer
+        return try quantizer.quantize(l).layer
     }
 }
 
@@ -113,7 +113,7 @@ public struct ADMMDesign: Design {
             w = try LayerSource.load(path, layer: p.layer, quantizer: quantizer)
             images = p.layer.hasPrefix("fc1") && w.cols == 64 ? ((try? WeightFile.load(path).images) ?? []) : []
         case .random:
-            w = quantizer.quantize(LayerSource.random(rows: p.rows, cols: p.cols, density: p.density, seed: UInt64(p.seed))).layer
+            w = try quantizer.quantize(LayerSource.random(rows: p.rows, cols: p.cols, density: p.density, seed: UInt64(p.seed))).layer
             images = []
         }
         layer = try SparseLayer(name: w.name, quantized: w, storage: p.storage, idxBits: p.idxBits, actWidth: p.actWidth,

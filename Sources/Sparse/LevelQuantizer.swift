@@ -47,11 +47,18 @@ public struct LevelQuantizer: Sendable {
         }
     }
 
-    /// The scan; nil q for a layer with no non-zero weight.
-    public func scan(_ ws: [Double]) -> (q: Double, error: Double)? {
+    /// The scan; nil q for a layer with no non-zero weight. Weights so
+    /// small that q would leave the normal doubles (or so large that the top
+    /// level would overflow) are an error, not a q of 0 or infinity.
+    public func scan(_ ws: [Double], name: String = "the layer") throws -> (q: Double, error: Double)? {
         let top = ws.map(abs).max() ?? 0
         guard top > 0 else { return nil }
         let base = pow2 ? top / Double(1 << (levels - 1)) : top / Double(levels)
+        let span = pow2 ? Double(1 << (levels - 1)) : Double(levels)
+        guard top.isFinite, (base * 0.9).isNormal, (base * 1.1 * span * 2).isFinite,
+              !pow2Scale || (pow(2, log2(base * 0.9).rounded(.down)).isNormal && pow(2, log2(base * 1.1).rounded(.up) + log2(span) + 1).isFinite) else {
+            throw UserError("\(name): max |w| = \(top) cannot be quantized to \(levels) level(s): the scale q would \(top > 1 ? "overflow" : "underflow") a double; scale the weights")
+        }
         var best = (q: base, error: Double.infinity)
         for step in 0...200 {
             let q = base * (0.9 + 0.001 * Double(step))
@@ -66,9 +73,9 @@ public struct LevelQuantizer: Sendable {
     }
 
     /// The layer with its level indices (a layer of zeros: q = 1, all 0).
-    public func quantize(_ layer: WeightLayer) -> (layer: WeightLayer, error: Double) {
+    public func quantize(_ layer: WeightLayer) throws -> (layer: WeightLayer, error: Double) {
         let flat = layer.weights.flatMap { $0 }
-        let (q, err) = scan(flat) ?? (1, 0)
+        let (q, err) = try scan(flat, name: "layer \(layer.name)") ?? (1, 0)
         var out = layer
         out.levels = levels
         out.q = q

@@ -13,6 +13,9 @@ public struct Requant: Sendable, Hashable {
     public static let multBits = 16
 
     public init(scale r: Double, width: Int, relu: Bool, what: String) throws {
+        guard r.isFinite, r > 0, r < Double(1 << 40) else {
+            throw UserError("\(what): the output scale \(r) is out of reach of a \(Requant.multBits)-bit multiplier and a shift")
+        }
         var s = 0
         while s < 48 && (r * pow(2, Double(s + 1))).rounded() < Double(1 << Requant.multBits) { s += 1 }
         var m = Int((r * pow(2, Double(s))).rounded())

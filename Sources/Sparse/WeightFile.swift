@@ -50,13 +50,11 @@ public struct WeightFile: Sendable {
     }
 
     public static func load(_ path: String) throws -> WeightFile {
-        guard let data = FileManager.default.contents(atPath: path) else { throw UserError("\(path): cannot read the file") }
-        guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(path): not UTF-8 text") }
-        return try parse(text, path: path)
+        try parse(try InputFiles.text(path, what: "weight file"), path: path)
     }
 
     public static func parse(_ text: String, path: String) throws -> WeightFile {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        let lines = InputFiles.lf(text).split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         }
         var i = 0
@@ -102,7 +100,7 @@ public struct WeightFile: Sendable {
                     }
                     let n = try count(f[5], at, "layer \(name) levels", 1...32_767)
                     let q = try real(f[7], at, "layer \(name) q")
-                    guard q > 0 else { throw fail(at, "layer \(name) q = \(f[7]) must be positive") }
+                    guard q > 0, q.isNormal, (q * 65536 * Double(1 << 30)).isFinite else { throw fail(at, "layer \(name) q = \(f[7]) must be a positive normal number (at most 1e290)") }
                     layer.levels = n
                     layer.q = q
                     layer.pow2 = f.count == 9
@@ -118,7 +116,7 @@ public struct WeightFile: Sendable {
                         var ks: [Int] = []
                         for (c, s) in row.enumerated() {
                             guard let k = Int(s) else { throw fail(ln, "layer \(name) [\(r)][\(c)] = '\(s)' is not an integer level") }
-                            guard abs(k) <= n else { throw fail(ln, "layer \(name) [\(r)][\(c)] = \(k) is out of range: levels are -\(n)...\(n)") }
+                            guard k >= -n && k <= n else { throw fail(ln, "layer \(name) [\(r)][\(c)] = \(k) is out of range: levels are -\(n)...\(n)") }
                             ks.append(k)
                         }
                         layer.indices!.append(ks)

@@ -145,7 +145,7 @@ struct Aqfp: ParsableCommand {
 
     /// The netlist with buffers and splitters stripped against the source.
     func equivalence(source: String, net: AQFPNetlist, name: String) throws -> Equivalence.Result {
-        let text = try String(contentsOfFile: source, encoding: .utf8)
+        let text = try InputFiles.text(source, what: "netlist")
         guard let top = text.firstMatch(of: /module\s+([A-Za-z_][A-Za-z0-9_$]*)/)?.1 else {
             throw UserError("\(source): no module found")
         }

@@ -107,7 +107,7 @@ struct CompareSparsity: ParsableCommand {
         func build(_ w: [[Double]], _ storage: SparseStorage) throws -> SparseLayer {
             var l = dense
             l.weights = w
-            return try SparseLayer(name: l.name, quantized: quantizer.quantize(l).layer, storage: storage, idxBits: idxBits,
+            return try SparseLayer(name: l.name, quantized: try quantizer.quantize(l).layer, storage: storage, idxBits: idxBits,
                                    actWidth: actWidth, actFrac: 0, outWidth: 16, outFrac: 0, relu: false,
                                    macs: storage == .dense ? macs : 1)
         }

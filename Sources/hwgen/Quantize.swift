@@ -58,7 +58,7 @@ struct Quantize: ParsableCommand {
         var table = [["layer", "shape", "non-zero", "q", "squared error", "relative", "index bits"]]
         for (i, l) in file.layers.enumerated() where layer.isEmpty || layer.contains(l.name) {
             if l.levels != nil { throw UserError("\(weights): layer \(l.name) is already quantized") }
-            let (q, err) = quantizer.quantize(l)
+            let (q, err) = try quantizer.quantize(l)
             out.layers[i] = q
             let energy = l.weights.joined().reduce(0) { $0 + $1 * $1 }
             let nz = l.weights.joined().filter { $0 != 0 }.count

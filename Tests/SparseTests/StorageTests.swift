@@ -6,7 +6,7 @@ import Harness
 /// formula, and the prunings keep what they say.
 @Suite struct StorageTests {
     func layer(_ w: [[Double]], storage: SparseStorage, idxBits: Int) throws -> SparseLayer {
-        let q = LevelQuantizer(levels: 3).quantize(WeightLayer(name: "t", weights: w)).layer
+        let q = try LevelQuantizer(levels: 3).quantize(WeightLayer(name: "t", weights: w)).layer
         return try SparseLayer(name: "t", quantized: q, storage: storage, idxBits: idxBits, actWidth: 8, actFrac: 0,
                                outWidth: 16, outFrac: 0, relu: false)
     }
