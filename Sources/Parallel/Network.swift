@@ -90,6 +90,9 @@ public struct Network: Sendable {
                 guard j < f.count else { throw fail("missing \(what)") }
                 guard let v = Int(f[j]) else { throw fail("\(what) '\(f[j])' is not a whole number") }
                 guard v > 0 || what == "pad" && v == 0 else { throw fail("\(what) must be positive, got \(v)") }
+                // Bounds that keep every product of the cost model in range.
+                let top = ["K", "stride", "pad"].contains(what) ? 1 << 10 : 1 << 20
+                guard v <= top else { throw fail("\(what) \(v) is more than the \(top) hwgen plans for") }
                 return v
             }
             guard f.count > 1 else { throw fail("missing the layer name") }

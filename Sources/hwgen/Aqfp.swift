@@ -31,16 +31,16 @@ struct Aqfp: ParsableCommand {
     @Option(help: "A netlist file (.v, .aig, .aag) or a folder of them.")
     var input: String
 
-    @Option(help: "Splitter capacity, 2...4.")
+    @Option(parsing: .unconditional, help: "Splitter capacity, 2...4.")
     var capacity = 4
 
-    @Option(help: "Cells one primary input may drive, 1...4.")
+    @Option(parsing: .unconditional, help: "Cells one primary input may drive, 1...4.")
     var ci = 1
 
     @Option(help: "Levels: asap, depth or optimised.")
     var schedule: AQFPSchedule = .optimised
 
-    @Option(help: "Clock phases: 1, or 4 (depth a multiple of 4).")
+    @Option(parsing: .unconditional, help: "Clock phases: 1, or 4 (depth a multiple of 4).")
     var phases = 1
 
     @Flag(help: "Do not balance inputs and outputs.")
@@ -49,10 +49,10 @@ struct Aqfp: ParsableCommand {
     @Option(help: "Verilog clocking: phased (every edge) or strict (per-phase enables; needs --phases 4).")
     var clocking: AQFPClocking = .phased
 
-    @Option(help: "Random vectors simulated phase-accurately per netlist (0: none).")
+    @Option(parsing: .unconditional, help: "Random vectors simulated phase-accurately per netlist (0: none).")
     var vectors = 10_000
 
-    @Option(help: "Seed of the random vectors.")
+    @Option(parsing: .unconditional, help: "Seed of the random vectors.")
     var seed = "1"
 
     @Flag(help: "Prove the stripped netlist equivalent to the source with Yosys (.v inputs).")
@@ -64,7 +64,7 @@ struct Aqfp: ParsableCommand {
     func validate() throws {
         try AQFPOptions(splitterCapacity: capacity, inputCapacity: ci, phases: phases).validate()
         if clocking == .strict && phases != 4 { throw ValidationError("--clocking strict needs --phases 4") }
-        if vectors < 0 { throw ValidationError("--vectors must be 0 or more") }
+        guard (0...10_000_000).contains(vectors) else { throw ValidationError("--vectors must be in 0...10000000, got \(vectors)") }
     }
 
     func files() throws -> [String] {

@@ -40,19 +40,19 @@ struct CompareSparsity: ParsableCommand {
     @Option(help: "Pruning rates (fractions of weights removed), comma-separated, each in 0 ..< 1.")
     var rates = "0.5,0.75,0.9,0.95"
 
-    @Option(help: "Levels n per sign (1...127).")
+    @Option(parsing: .unconditional, help: "Levels n per sign (1...127).")
     var levels = 7
 
-    @Option(name: .customLong("idx-bits"), help: "Bits of a sparse word's delta index (1...16).")
+    @Option(name: .customLong("idx-bits"), parsing: .unconditional, help: "Bits of a sparse word's delta index (1...16).")
     var idxBits = 4
 
-    @Option(name: .customLong("act-width"), help: "Activation bits (signed).")
+    @Option(name: .customLong("act-width"), parsing: .unconditional, help: "Activation bits (signed).")
     var actWidth = 8
 
-    @Option(help: "MACs a cycle of the dense and structured engines (kept columns a word, 1...16); the sparse engine gathers one activation a cycle.")
+    @Option(parsing: .unconditional, help: "MACs a cycle of the dense and structured engines (kept columns a word, 1...16); the sparse engine gathers one activation a cycle.")
     var macs = 1
 
-    @Option(help: "Random activation vectors per engine.")
+    @Option(parsing: .unconditional, help: "Random activation vectors per engine.")
     var vectors = 20
 
     @Option(help: "Yosys target for the area proxy (xilinx, ecp5, ice40, gowin), or none.")
@@ -64,7 +64,7 @@ struct CompareSparsity: ParsableCommand {
     @Option(help: "Write sparsity-storage.svg and sparsity-cycles.svg into this folder.")
     var svg: String?
 
-    @Option(help: "Seed of the activation vectors.")
+    @Option(parsing: .unconditional, help: "Seed of the activation vectors.")
     var seed = "1"
 
     func rateList() throws -> [Double] {
@@ -81,7 +81,7 @@ struct CompareSparsity: ParsableCommand {
         guard (1...16).contains(idxBits) else { throw ValidationError("--idx-bits must be in 1...16") }
         guard (2...24).contains(actWidth) else { throw ValidationError("--act-width must be in 2...24") }
         guard (1...16).contains(macs) else { throw ValidationError("--macs must be in 1...16") }
-        guard vectors >= 1 else { throw ValidationError("--vectors must be at least 1") }
+        guard (1...1_000_000).contains(vectors) else { throw ValidationError("--vectors must be in 1...1000000, got \(vectors)") }
         guard synth == "none" || ResourceReport.Target(rawValue: synth) != nil else {
             throw ValidationError("--synth must be xilinx, ecp5, ice40, gowin or none, got '\(synth)'")
         }

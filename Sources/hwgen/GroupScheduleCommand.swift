@@ -28,10 +28,10 @@ struct GroupScheduleCommand: ParsableCommand {
           hwgen group-schedule --n 16 --k 2 --measure --elems 16,64,256
         """)
 
-    @Option(help: "Nodes N (2...4096), a power of K.")
+    @Option(parsing: .unconditional, help: "Nodes N (2...4096), a power of K.")
     var n: Int
 
-    @Option(help: "Group size K (2...N; K = N: one ring).")
+    @Option(parsing: .unconditional, help: "Group size K (2...N; K = N: one ring).")
     var k: Int
 
     @Option(help: "Write the sequencer ROM ($readmemh: per round, node 0 in the low bits: position then predecessor) to this file.")
@@ -46,12 +46,14 @@ struct GroupScheduleCommand: ParsableCommand {
     @Option(help: "With --measure: the simulator.")
     var engine: EngineChoice = .swift
 
-    @Option(help: "Seed of the random vectors of the checks.")
+    @Option(parsing: .unconditional, help: "Seed of the random vectors of the checks.")
     var seed = "1"
 
     func validate() throws {
         guard (2...4096).contains(n) else { throw ValidationError("--n must be in 2...4096, got \(n)") }
         if measure && n > 64 { throw ValidationError("--measure simulates at most 64 nodes, got \(n)") }
+        if measure { _ = try sizes() }
+        if let rom { try PendingFiles.check(rom, what: "ROM file") }
     }
 
     func run() throws {
@@ -94,13 +96,17 @@ struct GroupScheduleCommand: ParsableCommand {
         }
     }
 
-    func measureCycles(_ s: GroupSchedule, _ seed: UInt64) throws {
-        let sizes = try elems.split(separator: ",").map { t -> Int in
+    func sizes() throws -> [Int] {
+        try elems.split(separator: ",", omittingEmptySubsequences: false).map { t -> Int in
             guard let v = Int(t.trimmingCharacters(in: .whitespaces)), (1...4096).contains(v) else {
-                throw UserError("--elems: '\(t)' is not a size in 1...4096")
+                throw ValidationError("--elems: '\(t)' is not a size in 1...4096 (give sizes separated by commas)")
             }
             return v
         }
+    }
+
+    func measureCycles(_ s: GroupSchedule, _ seed: UInt64) throws {
+        let sizes = try sizes()
         let sim = try engine.make()
         var table = [["elems", "schedule", "rounds", "chunk", "cycles (measured)", "= formula", "link use"]]
         let ring = try GroupSchedule(nodes: n, groupSize: n)

@@ -215,19 +215,19 @@ struct Report: ParsableCommand {
     @Option(help: "Samples for statistical gates (the GRNG spec's figure is 2^20).")
     var samples: Int = 1 << 20
 
-    @Option(help: "Seeds of a two-level check.")
+    @Option(parsing: .unconditional, help: "Seeds of a two-level check.")
     var seeds: Int = 32
 
     @Option(help: "Samples per seed in a two-level check.")
     var perSeed: Int = 1 << 16
 
-    @Option(help: "Transactions (vibnn: images) run back to back for throughput.")
+    @Option(parsing: .unconditional, help: "Transactions (vibnn: images) run back to back for throughput.")
     var images: Int = 6
 
-    @Option(help: "The clock throughputs are stated at (vibnn: below the PE Fmax 'make fmax' finds on an ECP5-85, 96-131 MHz).")
+    @Option(parsing: .unconditional, help: "The clock throughputs are stated at (vibnn: below the PE Fmax 'make fmax' finds on an ECP5-85, 96-131 MHz).")
     var clockMhz: Double = 90
 
-    @Option(help: "Monte-Carlo forward passes per input for accuracy figures.")
+    @Option(parsing: .unconditional, help: "Monte-Carlo forward passes per input for accuracy figures.")
     var mcSamples: Int = 16
 
     @Option(help: "Write each section's SVG figure into this folder as DESIGN-SECTION.svg.")
@@ -241,8 +241,8 @@ struct Report: ParsableCommand {
 
     func synthTargets(_ entry: AnyDesign) throws -> [ResourceReport.Target] {
         let text = synth ?? entry.synthTargets.joined(separator: ",")
-        if text == "none" || text.isEmpty { return [] }
-        return try text.split(separator: ",").map {
+        if text == "none" || (synth == nil && text.isEmpty) { return [] }
+        return try text.split(separator: ",", omittingEmptySubsequences: false).map {
             guard let t = ResourceReport.Target(rawValue: String($0)) else {
                 throw ValidationError("--synth: unknown target '\($0)' (targets: \(ResourceReport.Target.allCases.map(\.rawValue).joined(separator: ", ")), or none)")
             }
@@ -258,6 +258,7 @@ struct Report: ParsableCommand {
         guard (4...1000).contains(images) else { throw ValidationError("--images must be in 4...1000, got \(images)") }
         guard clockMhz > 0 && clockMhz <= 2000 else { throw ValidationError("--clock-mhz must be in (0, 2000], got \(clockMhz)") }
         guard (1...256).contains(mcSamples) else { throw ValidationError("--mc-samples must be in 1...256, got \(mcSamples)") }
+        if pnr && (synth == nil || synth == "none") { throw ValidationError("--pnr places and routes the --synth targets: give --synth ice40 or --synth ecp5") }
     }
 
     func run() throws {

@@ -29,16 +29,16 @@ struct PlanParallel: ParsableCommand {
     @Option(help: "A shipped network (alexnet, vgg11, vgg16, lenet5) or a network file.")
     var network = "alexnet"
 
-    @Option(help: "Batch size.")
+    @Option(parsing: .unconditional, help: "Batch size.")
     var batch = 512
 
-    @Option(help: "Levels H: 2^H accelerators (0...20).")
+    @Option(parsing: .unconditional, help: "Levels H: 2^H accelerators (0...20).")
     var levels: Int?
 
-    @Option(help: "Accelerators, a power of two (instead of --levels).")
+    @Option(parsing: .unconditional, help: "Accelerators, a power of two (instead of --levels).")
     var accelerators: Int?
 
-    @Option(help: "Bytes per element of every tensor.")
+    @Option(parsing: .unconditional, help: "Bytes per element of every tensor.")
     var bytes = 2.0
 
     @Option(help: "Write the plan and the trivial plans as JSON to this file ('-': standard output, no table).")
@@ -48,8 +48,8 @@ struct PlanParallel: ParsableCommand {
     var svg: String?
 
     func validate() throws {
-        guard batch > 0 else { throw ValidationError("--batch must be positive, got \(batch)") }
-        guard bytes > 0, bytes.isFinite else { throw ValidationError("--bytes must be positive, got \(bytes)") }
+        guard batch > 0 && batch <= 1 << 30 else { throw ValidationError("--batch must be in 1...\(1 << 30), got \(batch)") }
+        guard bytes > 0, bytes <= 1_048_576 else { throw ValidationError("--bytes must be in (0, 1048576], got \(bytes)") }
         if levels != nil && accelerators != nil { throw ValidationError("give --levels or --accelerators, not both") }
         if let h = levels, !(0...20).contains(h) { throw ValidationError("--levels must be in 0...20, got \(h)") }
         if let n = accelerators, n < 1 || n > 1 << 20 || n & (n - 1) != 0 {

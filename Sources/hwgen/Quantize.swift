@@ -26,7 +26,7 @@ struct Quantize: ParsableCommand {
     @Argument(help: "A weight file in the hwgen weights format.")
     var weights: String
 
-    @Option(help: "Levels n per sign (1...127): indices take ceil(log2(2n+1)) bits.")
+    @Option(parsing: .unconditional, help: "Levels n per sign (1...127): indices take ceil(log2(2n+1)) bits.")
     var levels: Int
 
     @Flag(help: "Power-of-two levels ±q·2^k, k < n (the MAC becomes a shift).")

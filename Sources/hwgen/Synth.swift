@@ -53,13 +53,13 @@ struct Synth: ParsableCommand {
     @Flag(help: "Place and route with nextpnr (ice40, ecp5): Fmax and utilisation.")
     var pnr = false
 
-    @Option(help: "The clock nextpnr aims at, MHz.")
+    @Option(parsing: .unconditional, help: "The clock nextpnr aims at, MHz.")
     var freq: Double = 100
 
-    @Option(help: "nextpnr's placement seed.")
+    @Option(parsing: .unconditional, help: "nextpnr's placement seed.")
     var seed: Int = 1
 
-    @Option(help: "Seconds each Yosys or nextpnr run may take (default: no limit; --all: 1800).")
+    @Option(parsing: .unconditional, help: "Seconds each Yosys or nextpnr run may take (default: no limit; --all: 1800).")
     var timeout: Double?
 
     @Option(help: "Write the results as JSON to this file ('-': standard output, instead of the table).")
@@ -76,7 +76,8 @@ struct Synth: ParsableCommand {
         if all && !params.isEmpty { throw ValidationError("--param applies to one --design, not to --all") }
         if markdown != nil && !all { throw ValidationError("--markdown goes with --all") }
         guard freq > 0 && freq <= 1000 else { throw ValidationError("--freq must be in (0, 1000] MHz, got \(freq)") }
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be above 0 seconds") }
+        if let timeout, !(timeout > 0 && timeout <= 7 * 86_400) { throw ValidationError("--timeout must be a number of seconds in (0, 604800], got \(timeout)") }
+        guard seed >= 0 && seed <= Int(Int32.max) else { throw ValidationError("--seed must be in 0...\(Int32.max), got \(seed)") }
         if device != nil && targets().count != 1 { throw ValidationError("--device names one part: give one --target") }
         if let keep {
             if all { throw ValidationError("--keep goes with one --design, not --all") }
@@ -91,15 +92,17 @@ struct Synth: ParsableCommand {
         }
     }
 
-    func targets() -> [String] { target.split(separator: ",").map(String.init) }
+    func targets() -> [String] { target.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
 
     func parsedTargets() throws -> [ResourceReport.Target] {
-        try targets().map {
+        let ts = try targets().map {
             guard let t = ResourceReport.Target(rawValue: $0) else {
                 throw ValidationError("--target: unknown target '\($0)' (targets: \(ResourceReport.Target.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             return t
         }
+        if Set(ts).count != ts.count { throw ValidationError("--target names a target twice: '\(target)'") }
+        return ts
     }
 
     func options(_ t: ResourceReport.Target) throws -> SynthOptions {
