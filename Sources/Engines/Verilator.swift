@@ -229,7 +229,13 @@ public struct VerilatorEngine: Engine {
         // The include path baked into the build names tmp; ports.inc is
         // only read at compile time, so the rename is safe.
         if rename(tmp, dir) != 0 {
-            try? fm.removeItem(atPath: tmp)   // another process won the race
+            // A damaged entry (its model deleted) is replaced; a complete
+            // one means another process won the race.
+            if !fm.isExecutableFile(atPath: "\(dir)/obj/sim") {
+                try? fm.removeItem(atPath: dir)
+                if rename(tmp, dir) == 0 { return }
+            }
+            try? fm.removeItem(atPath: tmp)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HDL
 
 /// Shrunk failing modules kept as JSON files and replayed by the tests.
 public enum Regressions {
@@ -15,10 +16,16 @@ public enum Regressions {
 
     /// Every saved module in `folder`, renamed "reg_<file>" so they can share a batch.
     public static func load(_ folder: String) throws -> [Recipe] {
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw UserError("\(folder): not a folder of saved regressions (no such folder, or unreadable)")
+        }
+        let files = names.filter { $0.hasSuffix(".json") }.sorted()
         return try files.map { f in
-            let data = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(f)"))
-            return Shrinker.renamed(try JSONDecoder().decode(Recipe.self, from: data), "reg_" + f.dropLast(5))
+            let data = try InputFiles.data("\(folder)/\(f)", what: "saved regression")
+            guard let r = try? JSONDecoder().decode(Recipe.self, from: data) else {
+                throw UserError("\(folder)/\(f): not a saved fuzz regression (JSON recipe)")
+            }
+            return Shrinker.renamed(r, "reg_" + f.dropLast(5))
         }
     }
 }

@@ -31,10 +31,10 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Seeds: a range A-B, a list A,B,C, or both (1-100,500).")
     var seeds: String = "1-100"
 
-    @Option(help: "Modules per Verilator build.")
+    @Option(parsing: .unconditional, help: "Modules per Verilator build.")
     var batch: Int = 100
 
-    @Option(help: "Random cycles per batch.")
+    @Option(parsing: .unconditional, help: "Random cycles per batch.")
     var cycles: Int = 200
 
     @Flag(help: "Report failures without shrinking them.")
@@ -57,11 +57,13 @@ struct FuzzCommand: ParsableCommand {
 
     func parsedSeeds() throws -> [UInt64] {
         var out: [UInt64] = []
-        for part in seeds.split(separator: ",") {
+        for part in seeds.split(separator: ",", omittingEmptySubsequences: false) {
             let ends = part.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(ends.count), let a = UInt64(ends[0]), let b = UInt64(ends.last!), a <= b,
-                  b - a < 10_000_000 else {
-                throw ValidationError("--seeds: cannot read '\(part)'; use A-B (A <= B) or A,B,C")
+            guard (1...2).contains(ends.count), let a = UInt64(ends[0]), let b = UInt64(ends.last!), a <= b else {
+                throw ValidationError("--seeds: cannot read '\(part)'; use A-B (A <= B) or A,B,C of whole numbers")
+            }
+            guard b - a < 10_000_000, out.count + Int(b - a) < 10_000_000 else {
+                throw ValidationError("--seeds: '\(part)' is more than the 10000000 seeds one run takes")
             }
             out += Array(a...b)
         }
@@ -74,13 +76,15 @@ struct FuzzCommand: ParsableCommand {
         let campaign = Campaign(cycles: cycles)
         if let out = emitTo {
             let recipes = try replay.map(Regressions.load) ?? parsedSeeds().map(Generator.recipe(seed:))
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            // One folder, written the way hwgen emit writes one.
+            var files: [(name: String, text: String)] = []
             for r in recipes {
-                for f in VerilogEmitter.files(for: try Elaborator.elaborate(RecipeBlock(r))) {
-                    try AtomicFiles.write(f.text, to: "\(out)/\(f.name)")
-                    say("wrote \(out)/\(f.name)")
+                for f in VerilogEmitter.files(for: try Elaborator.elaborate(RecipeBlock(r))) where !files.contains(where: { $0.name == f.name }) {
+                    files.append(f)
                 }
             }
+            try OutputFolder.write(files, to: out)
+            for f in files { say("wrote \(out)/\(f.name)") }
             return
         }
         if let folder = replay {
@@ -124,4 +128,19 @@ struct FuzzCommand: ParsableCommand {
     }
 }
 
-FuzzCommand.main()
+// One line and exit 2 for every bad input, as hwgen.
+Interrupts.install()
+if let name = CommandLineErrors.repeatedOption(Array(CommandLine.arguments.dropFirst()), repeatable: []) {
+    CommandLineErrors.fail("hwgen-fuzz", "\(name) is given twice; give it once")
+}
+do {
+    var command = try FuzzCommand.parseAsRoot()
+    try command.run()
+} catch let e as ExitCode {
+    exit(e.rawValue)
+} catch let e as UserError {
+    CommandLineErrors.fail("hwgen-fuzz", e.description)
+} catch {
+    if FuzzCommand.exitCode(for: error) == .success { FuzzCommand.exit(withError: error) }
+    CommandLineErrors.fail("hwgen-fuzz", CommandLineErrors.plainMessage(error) ?? FuzzCommand.message(for: error))
+}
