@@ -6,11 +6,7 @@ import HDL
 public enum AQFPFlow {
     public static func run(_ mig: MIG, _ options: AQFPOptions) throws -> AQFPNetlist {
         try options.validate()
-        // A constant output is carried by a buffer chain to the output
-        // phase; with no logic at all there is no phase to carry it to.
-        if let o = mig.outputs.first(where: { $0.lit.isConstant }), mig.outputs.allSatisfy({ $0.lit.isConstant || (mig.inputs.contains($0.lit.node) && !$0.lit.complemented) }), mig.depth == 0 {
-            throw UserError("output '\(o.name)' is the constant \(o.lit == .one ? 1 : 0) and the netlist has no logic: an AQFP netlist needs at least one gate or inversion")
-        }
+        try refuseUnbuildable(mig)
         var s = Schedule(mig, options)
         s.run()
         let net = s.netlist()
@@ -18,6 +14,15 @@ public enum AQFPFlow {
         // A violation here is a bug of the flow, not of the input.
         guard v.isEmpty else { throw UserError("internal error: the flow built an illegal netlist: \(v[0])") }
         return net
+    }
+
+    /// A netlist the flow cannot build, refused before any work.
+    public static func refuseUnbuildable(_ mig: MIG) throws {
+        // A constant output is carried by a buffer chain to the output
+        // phase; with no logic at all there is no phase to carry it to.
+        if let o = mig.outputs.first(where: { $0.lit.isConstant }), mig.outputs.allSatisfy({ $0.lit.isConstant || (mig.inputs.contains($0.lit.node) && !$0.lit.complemented) }), mig.depth == 0 {
+            throw UserError("output '\(o.name)' is the constant \(o.lit == .one ? 1 : 0) and the netlist has no logic: an AQFP netlist needs at least one gate or inversion")
+        }
     }
 
     /// Reads a netlist by its extension: `.v` structural Verilog, `.aig`

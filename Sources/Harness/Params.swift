@@ -117,7 +117,25 @@ extension ParamSet {
                 throw UserError("parameter \(spec.name)=\(parts[1]) \(spec.refusal(of: parts[1])): expected \(spec.allowed)")
             }
         }
+        // A parameter whose help begins "OTHER=VALUE:" only means something
+        // then; given otherwise it would be ignored without a word.
+        for spec in specs where seen.contains(spec.name) {
+            guard let (other, value) = condition(spec.help), let o = specs.first(where: { $0.name == other }) else { continue }
+            let actual = o.render(p)
+            if actual != value {
+                throw UserError("parameter \(spec.name) does not apply to \(other)=\(actual) (it is for \(other)=\(value))")
+            }
+        }
         return p
+    }
+
+    /// The (parameter, value) a help text's leading "NAME=VALUE:" names.
+    static func condition(_ help: String) -> (String, String)? {
+        guard let colon = help.firstIndex(of: ":"), let eq = help[..<colon].firstIndex(of: "=") else { return nil }
+        let name = help[..<eq], value = help[help.index(after: eq)..<colon]
+        let word: (Character) -> Bool = { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "," }
+        guard !name.isEmpty, !value.isEmpty, name.allSatisfy(word), value.allSatisfy(word) else { return nil }
+        return (String(name), String(value))
     }
 
     /// Every parameter as `NAME=VALUE`, in spec order.

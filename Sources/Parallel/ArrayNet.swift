@@ -95,15 +95,15 @@ public struct ArrayPlan: Sendable, Equatable {
     public static func parse(_ text: String, layers: Int, levels: Int) throws -> ArrayPlan {
         let parts = text.split(separator: ",").map(String.init)
         guard parts.count == 1 || parts.count == layers else {
-            throw UserError("plan '\(text)' names \(parts.count) layers, the network has \(layers)")
+            throw UserError("parameter plan=\(text) names \(parts.count) layers, the network has \(layers)")
         }
         let per = try parts.map { p -> [Parallelism] in
             let c = try p.split(separator: ".").map { s -> Parallelism in
-                guard let v = Parallelism(rawValue: String(s)) else { throw UserError("plan '\(text)': '\(s)' is neither dp nor mp") }
+                guard let v = Parallelism(rawValue: String(s)) else { throw UserError("parameter plan=\(text): '\(s)' is neither dp nor mp") }
                 return v
             }
             guard c.count == 1 || c.count == levels else {
-                throw UserError("plan '\(text)': '\(p)' gives \(c.count) levels, the array has \(levels)")
+                throw UserError("parameter plan=\(text): '\(p)' gives \(c.count) levels, the array has \(levels)")
             }
             return c.count == 1 ? Array(repeating: c[0], count: levels) : c
         }

@@ -28,7 +28,7 @@ struct FuzzCommand: ParsableCommand {
           hwgen-fuzz --replay Tests/EngineTests/FuzzRegressions
         """)
 
-    @Option(help: "Seeds: a range A-B, a list A,B,C, or both (1-100,500).")
+    @Option(parsing: .unconditional, help: "Seeds: a range A-B, a list A,B,C, or both (1-100,500).")
     var seeds: String = "1-100"
 
     @Option(parsing: .unconditional, help: "Modules per Verilator build.")
@@ -40,13 +40,13 @@ struct FuzzCommand: ParsableCommand {
     @Flag(help: "Report failures without shrinking them.")
     var noShrink = false
 
-    @Option(help: "Folder for shrunk failing modules (JSON regressions).")
+    @Option(parsing: .unconditional, help: "Folder for shrunk failing modules (JSON regressions).")
     var save: String = "Tests/EngineTests/FuzzRegressions"
 
-    @Option(help: "Replay the saved regressions in this folder instead of drawing seeds.")
+    @Option(parsing: .unconditional, help: "Replay the saved regressions in this folder instead of drawing seeds.")
     var replay: String?
 
-    @Option(help: "Only write the Verilog of the chosen modules (seeds or --replay) into this folder.")
+    @Option(parsing: .unconditional, help: "Only write the Verilog of the chosen modules (seeds or --replay) into this folder.")
     var emitTo: String?
 
     func validate() throws {

@@ -28,7 +28,7 @@ struct Aqfp: ParsableCommand {
           hwgen aqfp --input adder.v --schedule asap --unbalanced
         """)
 
-    @Option(help: "A netlist file (.v, .aig, .aag) or a folder of them.")
+    @Option(parsing: .unconditional, help: "A netlist file (.v, .aig, .aag) or a folder of them.")
     var input: String
 
     @Option(parsing: .unconditional, help: "Splitter capacity, 2...4.")
@@ -37,7 +37,7 @@ struct Aqfp: ParsableCommand {
     @Option(parsing: .unconditional, help: "Cells one primary input may drive, 1...4.")
     var ci = 1
 
-    @Option(help: "Levels: asap, depth or optimised.")
+    @Option(parsing: .unconditional, help: "Levels: asap, depth or optimised.")
     var schedule: AQFPSchedule = .optimised
 
     @Option(parsing: .unconditional, help: "Clock phases: 1, or 4 (depth a multiple of 4).")
@@ -46,7 +46,7 @@ struct Aqfp: ParsableCommand {
     @Flag(help: "Do not balance inputs and outputs.")
     var unbalanced = false
 
-    @Option(help: "Verilog clocking: phased (every edge) or strict (per-phase enables; needs --phases 4).")
+    @Option(parsing: .unconditional, help: "Verilog clocking: phased (every edge) or strict (per-phase enables; needs --phases 4).")
     var clocking: AQFPClocking = .phased
 
     @Option(parsing: .unconditional, help: "Random vectors simulated phase-accurately per netlist (0: none).")
@@ -58,7 +58,7 @@ struct Aqfp: ParsableCommand {
     @Flag(help: "Prove the stripped netlist equivalent to the source with Yosys (.v inputs).")
     var equiv = false
 
-    @Option(help: "Write each netlist's phase-accurate Verilog into DIR/<name>.")
+    @Option(parsing: .unconditional, help: "Write each netlist's phase-accurate Verilog into DIR/<name>.")
     var emit: String?
 
     func validate() throws {
@@ -81,6 +81,9 @@ struct Aqfp: ParsableCommand {
 
     func run() throws {
         let seedValue = try parseSeed(seed)
+        if let emit, try [.file, .other].contains(UserPaths.kind(UserPaths.absolute(emit))) {
+            throw UserError("cannot emit into \(emit): it is a file, not a folder")
+        }
         let options = AQFPOptions(splitterCapacity: capacity, inputCapacity: ci, balanceInputs: !unbalanced,
                                   balanceOutputs: !unbalanced, phases: phases, schedule: schedule)
         let list = try files()
@@ -89,10 +92,16 @@ struct Aqfp: ParsableCommand {
         var failed = false
         // Every netlist's folder is written after all of them have passed.
         var emissions: [(files: [(name: String, text: String)], folder: String)] = []
-        for path in list {
+        // Every netlist is read and checked before any is run, so a bad
+        // one stops the command before it has done (and said) anything.
+        let migs = try list.map { path in
+            let m = try AQFPFlow.read(path: path)
+            do { try AQFPFlow.refuseUnbuildable(m) } catch let e as UserError { throw UserError("\(path): \(e.description)") }
+            return m
+        }
+        for (path, mig) in zip(list, migs) {
             let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let start = Date()
-            let mig = try AQFPFlow.read(path: path)
             if list.count > 1 || mig.gateCount > 2000 { log("\(name): \(mig.gateCount) gates, depth \(mig.depth)") }
             let net = try AQFPFlow.run(mig, options)
             let seconds = Date().timeIntervalSince(start)

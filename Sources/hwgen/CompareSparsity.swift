@@ -31,13 +31,13 @@ struct CompareSparsity: ParsableCommand {
           hwgen compare-sparsity --weights my_net.txt --layer conv_fc --levels 15 --synth none
         """)
 
-    @Option(help: "A weight file in the hwgen weights format (default: Data/digits_mlp.txt).")
+    @Option(parsing: .unconditional, help: "A weight file in the hwgen weights format (default: Data/digits_mlp.txt).")
     var weights: String?
 
-    @Option(help: "The dense layer to prune.")
+    @Option(parsing: .unconditional, help: "The dense layer to prune.")
     var layer = "fc1_dense"
 
-    @Option(help: "Pruning rates (fractions of weights removed), comma-separated, each in 0 ..< 1.")
+    @Option(parsing: .unconditional, help: "Pruning rates (fractions of weights removed), comma-separated, each in 0 ..< 1.")
     var rates = "0.5,0.75,0.9,0.95"
 
     @Option(parsing: .unconditional, help: "Levels n per sign (1...127).")
@@ -55,13 +55,13 @@ struct CompareSparsity: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random activation vectors per engine.")
     var vectors = 20
 
-    @Option(help: "Yosys target for the area proxy (xilinx, ecp5, ice40, gowin), or none.")
+    @Option(parsing: .unconditional, help: "Yosys target for the area proxy (xilinx, ecp5, ice40, gowin), or none.")
     var synth = "xilinx"
 
-    @Option(help: "The simulator: verilator or swift.")
+    @Option(parsing: .unconditional, help: "The simulator: verilator or swift.")
     var engine: EngineChoice = .verilator
 
-    @Option(help: "Write sparsity-storage.svg and sparsity-cycles.svg into this folder.")
+    @Option(parsing: .unconditional, help: "Write sparsity-storage.svg and sparsity-cycles.svg into this folder.")
     var svg: String?
 
     @Option(parsing: .unconditional, help: "Seed of the activation vectors.")
@@ -77,6 +77,9 @@ struct CompareSparsity: ParsableCommand {
 
     func validate() throws {
         _ = try rateList()
+        if let svg, try [.file, .other].contains(UserPaths.kind(UserPaths.absolute(svg))) {
+            throw ValidationError("cannot write SVGs into \(svg): it is a file")
+        }
         guard (1...127).contains(levels) else { throw ValidationError("--levels must be in 1...127") }
         guard (1...16).contains(idxBits) else { throw ValidationError("--idx-bits must be in 1...16") }
         guard (2...24).contains(actWidth) else { throw ValidationError("--act-width must be in 2...24") }

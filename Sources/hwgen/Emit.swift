@@ -31,10 +31,10 @@ struct Emit: ParsableCommand {
 
     @OptionGroup var options: DesignOptions
 
-    @Option(name: [.customShort("o"), .long], help: "Output folder (default: Generated/<design>, or out/<top> when a parameter differs from its default).")
+    @Option(name: [.customShort("o"), .long], parsing: .unconditional, help: "Output folder (default: Generated/<design>, or out/<top> when a parameter differs from its default).")
     var output: String?
 
-    @Option(help: "ROM contents: files ($readmemh, default) or inline (initial blocks).")
+    @Option(parsing: .unconditional, help: "ROM contents: files ($readmemh, default) or inline (initial blocks).")
     var roms: ROMStyle = .files
 
     func run() throws {

@@ -34,16 +34,16 @@ struct GroupScheduleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Group size K (2...N; K = N: one ring).")
     var k: Int
 
-    @Option(help: "Write the sequencer ROM ($readmemh: per round, node 0 in the low bits: position then predecessor) to this file.")
+    @Option(parsing: .unconditional, help: "Write the sequencer ROM ($readmemh: per round, node 0 in the low bits: position then predecessor) to this file.")
     var rom: String?
 
     @Flag(help: "Simulate the allreduce hardware and report measured cycles (N up to 64).")
     var measure = false
 
-    @Option(help: "With --measure: elements per node, comma separated.")
+    @Option(parsing: .unconditional, help: "With --measure: elements per node, comma separated.")
     var elems = "16,64"
 
-    @Option(help: "With --measure: the simulator.")
+    @Option(parsing: .unconditional, help: "With --measure: the simulator.")
     var engine: EngineChoice = .swift
 
     @Option(parsing: .unconditional, help: "Seed of the random vectors of the checks.")

@@ -40,10 +40,10 @@ func parseSeed(_ text: String) throws -> UInt64 {
 
 /// Options shared by commands that pick a design.
 struct DesignOptions: ParsableArguments {
-    @Option(name: .long, help: "The design to use (see 'hwgen list').")
+    @Option(name: .long, parsing: .unconditional, help: "The design to use (see 'hwgen list').")
     var design: String
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("A design parameter, NAME=VALUE; repeatable.", valueName: "NAME=VALUE"))
+    @Option(name: .customLong("param"), parsing: .unconditionalSingleValue, help: ArgumentHelp("A design parameter, NAME=VALUE; repeatable.", valueName: "NAME=VALUE"))
     var params: [String] = []
 
     func load() throws -> (AnyDesign, any Design) {
@@ -121,10 +121,10 @@ struct Verify: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random transactions, directed ones added, in the design's unit (vibnn: images; fft: frames; the rest: vectors). Default: the design's (100000 vectors; vibnn 20-100 images by size), a quarter of it in the swift engine.")
     var vectors: Int?
 
-    @Option(help: "Write a VCD waveform of the run to this file.")
+    @Option(parsing: .unconditional, help: "Write a VCD waveform of the run to this file.")
     var trace: String?
 
-    @Option(help: "Simulator: verilator (the emitted Verilog) or swift (hwgen's own).")
+    @Option(parsing: .unconditional, help: "Simulator: verilator (the emitted Verilog) or swift (hwgen's own).")
     var engine: EngineChoice = .verilator
 
     func validate() throws {
@@ -203,7 +203,7 @@ struct Report: ParsableCommand {
 
     @OptionGroup var options: DesignOptions
 
-    @Option(help: "Simulator for the measured runs: verilator or swift.")
+    @Option(parsing: .unconditional, help: "Simulator for the measured runs: verilator or swift.")
     var engine: EngineChoice = .verilator
 
     @Option(parsing: .unconditional, help: "Random transactions of the measured run in the first section (default: a tenth of verify's).")
@@ -212,13 +212,13 @@ struct Report: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the vectors and the samples.", transform: parseSeed)
     var seed: UInt64 = 1
 
-    @Option(help: "Samples for statistical gates (the GRNG spec's figure is 2^20).")
+    @Option(parsing: .unconditional, help: "Samples for statistical gates (the GRNG spec's figure is 2^20).")
     var samples: Int = 1 << 20
 
     @Option(parsing: .unconditional, help: "Seeds of a two-level check.")
     var seeds: Int = 32
 
-    @Option(help: "Samples per seed in a two-level check.")
+    @Option(parsing: .unconditional, help: "Samples per seed in a two-level check.")
     var perSeed: Int = 1 << 16
 
     @Option(parsing: .unconditional, help: "Transactions (vibnn: images) run back to back for throughput.")
@@ -230,10 +230,10 @@ struct Report: ParsableCommand {
     @Option(parsing: .unconditional, help: "Monte-Carlo forward passes per input for accuracy figures.")
     var mcSamples: Int = 16
 
-    @Option(help: "Write each section's SVG figure into this folder as DESIGN-SECTION.svg.")
+    @Option(parsing: .unconditional, help: "Write each section's SVG figure into this folder as DESIGN-SECTION.svg.")
     var svgDir: String?
 
-    @Option(help: "Yosys targets for a resource section, comma-separated (xilinx, ecp5, ice40, gowin), or none. Default: the design's (fft: xilinx; the rest: none).")
+    @Option(parsing: .unconditional, help: "Yosys targets for a resource section, comma-separated (xilinx, ecp5, ice40, gowin), or none. Default: the design's (fft: xilinx; the rest: none).")
     var synth: String?
 
     @Flag(help: "With --synth: place and route each ice40/ecp5 target with nextpnr (Fmax; 'make pnr-tools' installs nextpnr).")

@@ -26,7 +26,7 @@ struct PlanParallel: ParsableCommand {
           hwgen plan-parallel --network my_net.txt --batch 64 --levels 3
         """)
 
-    @Option(help: "A shipped network (alexnet, vgg11, vgg16, lenet5) or a network file.")
+    @Option(parsing: .unconditional, help: "A shipped network (alexnet, vgg11, vgg16, lenet5) or a network file.")
     var network = "alexnet"
 
     @Option(parsing: .unconditional, help: "Batch size.")
@@ -41,10 +41,10 @@ struct PlanParallel: ParsableCommand {
     @Option(parsing: .unconditional, help: "Bytes per element of every tensor.")
     var bytes = 2.0
 
-    @Option(help: "Write the plan and the trivial plans as JSON to this file ('-': standard output, no table).")
+    @Option(parsing: .unconditional, help: "Write the plan and the trivial plans as JSON to this file ('-': standard output, no table).")
     var json: String?
 
-    @Option(help: "Write an SVG of the per-level choices to this file.")
+    @Option(parsing: .unconditional, help: "Write an SVG of the per-level choices to this file.")
     var svg: String?
 
     func validate() throws {

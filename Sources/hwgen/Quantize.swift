@@ -35,10 +35,10 @@ struct Quantize: ParsableCommand {
     @Flag(name: .customLong("pow2-scale"), help: "Round q to the nearest power of two after the scan (requantisation is a shift).")
     var pow2Scale = false
 
-    @Option(help: "Quantize only this layer (repeatable; default: every layer).")
+    @Option(parsing: .unconditionalSingleValue, help: "Quantize only this layer (repeatable; default: every layer).")
     var layer: [String] = []
 
-    @Option(name: .shortAndLong, help: "The level-index file to write (default: WEIGHTS with .levels.txt in the current folder).")
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "The level-index file to write (default: WEIGHTS with .levels.txt in the current folder).")
     var output: String?
 
     func validate() throws {

@@ -32,19 +32,19 @@ struct Synth: ParsableCommand {
           hwgen synth --all --target ecp5,ice40 --markdown synth.md
         """)
 
-    @Option(help: "The design (see 'hwgen list'); or --all.")
+    @Option(parsing: .unconditional, help: "The design (see 'hwgen list'); or --all.")
     var design: String?
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("A design parameter, NAME=VALUE; repeatable.", valueName: "NAME=VALUE"))
+    @Option(name: .customLong("param"), parsing: .unconditionalSingleValue, help: ArgumentHelp("A design parameter, NAME=VALUE; repeatable.", valueName: "NAME=VALUE"))
     var params: [String] = []
 
     @Flag(help: "Every catalogued design at its defaults (one row per design and target).")
     var all = false
 
-    @Option(help: "Yosys targets, comma-separated: ecp5, ice40, xilinx, gowin.")
+    @Option(parsing: .unconditional, help: "Yosys targets, comma-separated: ecp5, ice40, xilinx, gowin.")
     var target = "ecp5"
 
-    @Option(help: "The device to fit (ice40: hx1k, hx8k, up5k; ecp5: 25k, 45k, 85k; xilinx: xc7a35t, xc7a100t, xc7a200t; gowin: gw1n-9, gw2a-18). Default: the target's standard one.")
+    @Option(parsing: .unconditional, help: "The device to fit (ice40: hx1k, hx8k, up5k; ecp5: 25k, 45k, 85k; xilinx: xc7a35t, xc7a100t, xc7a200t; gowin: gw1n-9, gw2a-18). Default: the target's standard one.")
     var device: String?
 
     @Flag(name: .customLong("no-dsp"), help: "Multipliers in LUTs, not DSP blocks.")
@@ -62,13 +62,13 @@ struct Synth: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds each Yosys or nextpnr run may take (default: no limit; --all: 1800).")
     var timeout: Double?
 
-    @Option(help: "Write the results as JSON to this file ('-': standard output, instead of the table).")
+    @Option(parsing: .unconditional, help: "Write the results as JSON to this file ('-': standard output, instead of the table).")
     var json: String?
 
-    @Option(help: "With --all: write the Markdown table to this file (default: standard output).")
+    @Option(parsing: .unconditional, help: "With --all: write the Markdown table to this file (default: standard output).")
     var markdown: String?
 
-    @Option(help: "Copy the synthesis folder (Verilog, Yosys netlist, nextpnr log and report) here.")
+    @Option(parsing: .unconditional, help: "Copy the synthesis folder (Verilog, Yosys netlist, nextpnr log and report) here.")
     var keep: String?
 
     func validate() throws {
@@ -79,6 +79,8 @@ struct Synth: ParsableCommand {
         if let timeout, !(timeout > 0 && timeout <= 7 * 86_400) { throw ValidationError("--timeout must be a number of seconds in (0, 604800], got \(timeout)") }
         guard seed >= 0 && seed <= Int(Int32.max) else { throw ValidationError("--seed must be in 0...\(Int32.max), got \(seed)") }
         if device != nil && targets().count != 1 { throw ValidationError("--device names one part: give one --target") }
+        if let json, json != "-" { try PendingFiles.check(json, what: "JSON file") }
+        if let markdown { try PendingFiles.check(markdown, what: "Markdown file") }
         if let keep {
             if all { throw ValidationError("--keep goes with one --design, not --all") }
             let abs = try UserPaths.absolute(keep)
