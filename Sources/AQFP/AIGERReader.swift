@@ -7,7 +7,7 @@ import HDL
 /// (for the binary AND section: the byte offset).
 public enum AIGERReader {
     /// The most variables (and inputs, outputs, ANDs) a netlist may have.
-    public static let maxCount = 1 << 26
+    public static let maxCount = 1 << 24
 
     public static func read(_ data: [UInt8], file: String) throws -> MIG {
         // `line`: the line last read (errors name it).
@@ -53,14 +53,20 @@ public enum AIGERReader {
             throw fail("\(what)=\(v) is more than the \(maxCount) variables hwgen reads")
         }
         do {
-            // Every output and AND takes a line (ASCII) or at least 2 bytes (binary).
+            // Every output and AND takes a line (ASCII) or at least 2 bytes
+            // (binary). Small shortfalls are left to the line reader, which
+            // names the line where the file ends.
             let needed = (kind == "aag" ? ni : 0) + no + na
-            guard needed <= data.count - pos else {
+            guard needed <= max(data.count - pos, 1 << 16) else {
                 throw fail("the header promises \(needed) more lines or AND records than the file's \(data.count - pos) remaining bytes hold")
             }
         }
         guard maxVar >= ni + nl + na else { throw fail("M=\(maxVar) is less than I + L + A") }
-        guard no > 0 else { throw fail("the netlist has no outputs: nothing to build") }
+        // Variables beyond I + L + A are unused; a header may not claim
+        // more of them than the file has bytes (each array below is M long).
+        guard maxVar - (ni + nl + na) <= max(data.count, 1 << 16) else {
+            throw fail("M=\(maxVar) claims \(maxVar - ni - nl - na) unused variables, more than a file of \(data.count) bytes can mean")
+        }
 
         var mig = MIG()
         var lits = [MIGLit?](repeating: nil, count: maxVar + 1)
@@ -187,6 +193,7 @@ public enum AIGERReader {
             let v = try lit(l)
             named.output(verilogName(outNames[k] ?? "o\(k)", taken: &taken), map[v.node].flipped(v.complemented))
         }
+        guard !named.outputs.isEmpty else { line = 1; throw fail("the netlist has no outputs: nothing to build") }
         return named
     }
 }

@@ -48,7 +48,11 @@ public struct ERNNReport: DesignReport {
         let d = design, m = d.model, net = d.net, H = net.hidden
         var rows: [ReportRow] = []
         rows.append(ReportRow("cell", "\(d.params.cell.rawValue.uppercased()), \(H) hidden, gate matrix \(4 * H)x\(8 + H) and classifier 10x\(H), block-circulant k=\(net.k); \(m.config.width)-bit fixed point, \(m.config.wWidth)-bit spectra"))
-        for (name, p) in [("sigmoid (gates)", m.sigmoid), ("tanh (gates)", m.tanh), ("tanh (cell state)", m.tanhCell)] {
+        // The GRU has no cell state: its tanh is the candidate's, and the
+        // cell-state table is not built.
+        let tables = d.params.cell == .lstm ? [("sigmoid (gates)", m.sigmoid), ("tanh (gates)", m.tanh), ("tanh (cell state)", m.tanhCell)]
+            : [("sigmoid (gates)", m.sigmoid), ("tanh (candidate)", m.tanh)]
+        for (name, p) in tables {
             rows.append(ReportRow("PWL \(name), \(p.segments) segments over ±\(p.range)", String(format: "max error %.5f", p.maxError)))
         }
         context.progress("accuracy: \(net.testImages.count) held-out sequences through the float cell and the bit-exact model")

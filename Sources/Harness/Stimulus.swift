@@ -26,11 +26,15 @@ public struct Stimulus: Sendable {
     /// that drives it (nil: held at 0). Throws naming a stimulus port the
     /// design does not have as an input.
     public func columns(for ir: ModuleIR) throws -> [Int?] {
+        // Sets and a first-index table: a netlist may have 100k inputs.
         let inputs = ir.ports.filter { $0.direction == .input }.map(\.name)
-        for name in unknown + ports where !inputs.contains(name) {
-            throw UserError("the stimulus drives '\(name)', which is not an input of \(ir.name) (inputs: \(inputs.joined(separator: ", ")))")
+        let inputSet = Set(inputs)
+        for name in unknown + ports where !inputSet.contains(name) {
+            throw UserError("the stimulus drives '\(name)', which is not an input of \(ir.name) (inputs: \(inputs.prefix(20).joined(separator: ", "))\(inputs.count > 20 ? ", ..." : ""))")
         }
-        return inputs.map { ports.firstIndex(of: $0) }
+        var column: [String: Int] = [:]
+        for (i, p) in ports.enumerated() where column[p] == nil { column[p] = i }
+        return inputs.map { column[$0] }
     }
 }
 

@@ -95,8 +95,10 @@ public struct WallaceGRNG: Block {
         // bank takes one read and one write a cycle: LUT RAM a synthesizer
         // maps (one RAM with four write ports became 2^a x 24 flip-flops and
         // ran Yosys past 600 s). The model addresses one flat pool.
+        // Computed once: it is a property, and n reads of it cost n pools.
+        let pool = initialPool
         let banks = (0..<4).map { b in
-            m.memory("pool\(b)", t, initial: stride(from: b, to: n, by: 4).map { BigValue(initialPool[$0]) })
+            m.memory("pool\(b)", t, initial: stride(from: b, to: n, by: 4).map { BigValue(pool[$0]) })
                 .kind("Wallace pool RAM bank")
         }
 

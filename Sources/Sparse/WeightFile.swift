@@ -100,7 +100,7 @@ public struct WeightFile: Sendable {
                     }
                     let n = try count(f[5], at, "layer \(name) levels", 1...32_767)
                     let q = try real(f[7], at, "layer \(name) q")
-                    guard q > 0, q.isNormal, (q * 65536 * Double(1 << 30)).isFinite else { throw fail(at, "layer \(name) q = \(f[7]) must be a positive normal number (at most 1e290)") }
+                    guard q > 0, q.isNormal, (q * 65536 * Double(1 << 30)).isFinite else { throw fail(at, "layer \(name) q = \(f[7]) must be positive (a normal double, at most 1e290)") }
                     layer.levels = n
                     layer.q = q
                     layer.pow2 = f.count == 9

@@ -196,6 +196,6 @@ func circulant(_ edit: (inout CirculantDesign.Params) -> Void = { _ in }) throws
         try "[[[1.0, 2.0]]]".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         #expect(message { $0.weights = file.path }.contains("must be 6 x 5 blocks of 8 reals"))
-        #expect(message { $0.weights = "/nonexistent/w.json" }.contains("cannot read weights file"))
+        #expect(message { $0.weights = "/nonexistent/w.json" }.contains("cannot read the weights file"))
     }
 }

@@ -30,7 +30,7 @@ import Testing
         ("weights 1 2\n", "w.txt:1: expected 'layer', 'bias', 'images' or 'labels', found 'weights'"),
         ("layer fc 1 1\n1\nlayer fc 1 1\n2\n", "w.txt:3: layer 'fc' is given twice"),
         ("# nothing\n", "w.txt: no layer in the file"),
-        ("layer fc 1 1 levels 3 q -1\n1\n", "w.txt:1: layer fc q = -1 must be positive"),
+        ("layer fc 1 1 levels 3 q -1\n1\n", "w.txt:1: layer fc q = -1 must be positive (a normal double, at most 1e290)"),
     ])
     func malformed(text: String, message: String) {
         #expect(throws: (any Error).self) { try WeightFile.parse(text, path: "w.txt") }
