@@ -94,8 +94,17 @@ extension ModuleBuilder {
     /// (stage 2). Returns the exact product read with t - 1 fraction bits,
     /// from the stage-2 registers. With 3 multipliers the ROMs hold c,
     /// d - c and c + d, so the twiddle side needs no adders.
-    func romTwiddleProduct(_ x: ComplexSignal, words: [Twiddle], width t: Int, addr: Signal,
+    ///
+    /// An exact 1 or j (a component of 2^(t-1), which t signed bits cannot
+    /// hold) is stored halved and flagged in a 1-bit ROM; the products are
+    /// linear in the word, so the flagged sums are doubled (a shift) and W^0
+    /// multiplies by unity exactly, for a flip-flop and a 2:1 mux a
+    /// component. Tables without such words build nothing extra.
+    func romTwiddleProduct(_ x: ComplexSignal, words given: [Twiddle], width t: Int, addr: Signal,
                            style: MultiplierStyle) -> ComplexSignal {
+        let one = 1 << (t - 1)
+        let halved = given.map { $0.c == one || $0.d == one }
+        let words = zip(given, halved).map { $1 ? Twiddle($0.c / 2, $0.d / 2) : $0 }
         func table(_ name: String, _ bits: Int, _ value: (Twiddle) -> Int) -> Signal {
             rom(name, .sint(bits), contents: words.map { BigValue(value($0)) }).kind("twiddle ROM").read(addr: addr)
         }
@@ -115,6 +124,17 @@ extension ModuleBuilder {
             let k3 = register("k3", next: x1.im * cpd)
             (re, im) = (k1 - k3, k1 + k2)
         }
-        return ComplexSignal(re.asFixed(signed: true, fraction: t - 1), im.asFixed(signed: true, fraction: t - 1))
+        guard halved.contains(true) else {
+            return ComplexSignal(re.asFixed(signed: true, fraction: t - 1), im.asFixed(signed: true, fraction: t - 1))
+        }
+        let double = register("tw_double_2", next: rom("tw_double", .bool, contents: halved.map { BigValue($0 ? 1 : 0) })
+            .kind("twiddle ROM").read(addr: addr))
+        // A halved word's sums are at most half the largest product: doubled
+        // they fit the product's width plus one bit.
+        func restored(_ s: Signal) -> Signal {
+            let w = s.width + 1
+            return mux(double, (s.asSInt.resized(to: w) << 1).resized(to: w), s.asSInt.resized(to: w))
+        }
+        return ComplexSignal(restored(re).asFixed(signed: true, fraction: t - 1), restored(im).asFixed(signed: true, fraction: t - 1))
     }
 }

@@ -103,6 +103,9 @@ public struct FFTPlan: Hashable, Sendable {
     /// The fully parallel form: every position's twiddle is a constant, so
     /// quarter turns (including W = 1) are exact there, not ROM words.
     public let parallel: Bool
+    /// Where the twiddles sit (radix-2: a ROM after every stage; radix-2²:
+    /// exact quarter turns between the stages of a pair).
+    public let radix: Radix
     /// The bound on |component| and |value| of the last stage's output, in
     /// working units (what a following stage starts from).
     public let componentBound: Double, magnitudeBound: Double
@@ -130,6 +133,7 @@ public struct FFTPlan: Hashable, Sendable {
         self.guardBits = guardBits
         self.rounding = rounding
         self.parallel = parallel
+        self.radix = radix
         twiddles = TwiddleTable(n: n, width: twiddleWidth, inverse: inverse)
         let shifts = try schedule.shifts(s)
         let rotations = FFTPlan.rotations(n: n, stages: s, radix: radix)

@@ -50,7 +50,7 @@ public struct StreamingFFT: Block {
 
     public func build(_ m: ModuleBuilder) throws {
         let p = plan
-        m.describe("\(p.n)-point streaming \(p.inverse ? "inverse " : "")FFT, radix-2 SDF stages, \(p.inWidth)-bit input, \(p.outWidth)-bit output, \(p.guardBits) guard bits")
+        m.describe("\(p.n)-point streaming \(p.inverse ? "inverse " : "")FFT, \(p.radix == .two ? "radix-2 SDF (R2SDF)" : "radix-2^2 SDF (R2^2SDF: radix-2 butterflies, exact quarter turns inside each pair)") stages, \(p.inWidth)-bit input, \(p.outWidth)-bit output, \(p.guardBits) guard bits")
         m.describe("shifts per stage \(p.stages.map { String($0.shift) }.joined(separator: ",")), rounding \(p.rounding.rawValue), \(natural ? "natural" : "bit-reversed") order, latency \(latency)")
         let (valid, start, x) = m.streamPorts("in", width: p.inWidth, input: true)
         var s = FFTStream(valid: valid, start: start, data: ComplexSignal(x.re << p.guardBits, x.im << p.guardBits))

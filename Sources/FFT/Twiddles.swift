@@ -1,9 +1,12 @@
 import Foundation
 
 /// The twiddle ROM generator: W_N^e = exp(∓2πi·e/N) (minus for the forward
-/// transform) as `width`-bit signed integers with width-1 fraction bits,
-/// rounded half-even at elaboration. +1.0 is not representable and is held
-/// as the largest value, 1 - 2^-(width-1); -1.0 is exact.
+/// transform) as integers with width-1 fraction bits, rounded half-even at
+/// elaboration, in `width` signed bits — except an exact +1.0 (W^0, and +j
+/// for the inverse transform), which is 2^(width-1): held as the largest
+/// value 1 - 2^-(width-1) it was a gain error on every W^0 product (8 LSB
+/// at N = 64 on a full-scale DC frame). The ROM multipliers pass those
+/// words by exactly (`romTwiddleProduct`); -1.0 is exact in `width` bits.
 public struct TwiddleTable: Hashable, Sendable {
     public let n: Int
     public let width: Int
@@ -33,6 +36,7 @@ public struct TwiddleTable: Hashable, Sendable {
         let (c, s) = TwiddleTable.unit(e, n)
         let scale = Double(1 << (width - 1))
         func q(_ x: Double) -> Int {
+            if x == 1 { return 1 << (width - 1) }
             let r = Int((x * scale).rounded(.toNearestOrEven))
             return min(max(r, -(1 << (width - 1))), (1 << (width - 1)) - 1)
         }

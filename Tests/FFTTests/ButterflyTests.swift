@@ -18,7 +18,10 @@ import HDL
         for i in 0..<count {
             func data() -> Int { rng.next() % 5 == 0 ? extremes[Int(rng.next() % 4)] : Int(truncatingIfNeeded: rng.next()) >> (64 - w) }
             // Twiddles from the table, or any value of the width.
-            let tw = rng.next() % 2 == 0 ? TwiddleTable(n: 64, width: t, inverse: false).value(Int(rng.next() % 64))
+            // (A t-bit port holds no exact +1: those words take the largest value.)
+            let top = (1 << (t - 1)) - 1
+            let fromTable = TwiddleTable(n: 64, width: t, inverse: false).value(Int(rng.next() % 64))
+            let tw = rng.next() % 2 == 0 ? Twiddle(min(fromTable.c, top), min(fromTable.d, top))
                 : Twiddle(Int(truncatingIfNeeded: rng.next()) >> (64 - t), Int(truncatingIfNeeded: rng.next()) >> (64 - t))
             let a = ComplexInt(data(), data()), x = ComplexInt(data(), data())
             let values = [a.re, a.im, x.re, x.im, tw.c, tw.d]

@@ -45,19 +45,29 @@ func design(_ edit: (inout FFTDesign.Params) -> Void) throws -> FFTDesign {
         }
     }
 
-    @Test func twiddlesAreRoundedHalfEvenAndClamped() {
+    /// Rounded half-even into t signed bits, except an exact +1 (W^0, and
+    /// +j where it appears), which is 2^(t-1): the ROM multipliers pass it
+    /// exactly. A value that only rounds up to 1 is clamped below it.
+    @Test func twiddlesAreRoundedHalfEvenAndUnityIsExact() {
         for width in [4, 8, 16, 20] {
             let t = TwiddleTable(n: 64, width: width, inverse: false)
             let scale = Double(1 << (width - 1))
             for e in 0..<64 {
                 let w = t.value(e)
                 let a = 2 * Double.pi * Double(e) / 64
-                #expect(abs(Double(w.c) - min(cos(a) * scale, scale - 1)) <= 0.5 + 1e-9)
-                #expect(abs(Double(w.d) + sin(a) * scale) <= 0.5 + 1e-9 || w.d == Int(scale) - 1)
+                let (c, s) = (cos(a), -sin(a))
+                func ok(_ q: Int, _ x: Double) -> Bool {
+                    abs(x.rounded() - x) < 1e-12 && abs(x) == 1 ? Double(q) == x * scale : abs(Double(q) - min(x * scale, scale - 1)) <= 0.5 + 1e-9
+                }
+                #expect(ok(w.c, e % 16 == 0 ? c.rounded() : c), "e=\(e) c=\(w.c)")
+                #expect(ok(w.d, e % 16 == 0 ? s.rounded() : s), "e=\(e) d=\(w.d)")
             }
-            #expect(t.value(0) == Twiddle(Int(scale) - 1, 0))
+            #expect(t.value(0) == Twiddle(Int(scale), 0))
             #expect(t.value(32) == Twiddle(-Int(scale), 0))
-            #expect(TwiddleTable(n: 64, width: width, inverse: true).value(16) == Twiddle(0, Int(scale) - 1))
+            #expect(t.value(48) == Twiddle(0, Int(scale)))
+            #expect(TwiddleTable(n: 64, width: width, inverse: true).value(16) == Twiddle(0, Int(scale)))
+            // cos(2π/4096) rounds to 1.0 in 8 bits but is not 1: clamped.
+            #expect(TwiddleTable(n: 4096, width: 8, inverse: false).value(1).c == 127)
         }
     }
 
