@@ -81,7 +81,12 @@ public enum OutputFolder {
             }
         }
         let users = names.filter { $0 != manifest && !earlier.contains($0) && !isTemporary($0) }
-        let onlyOurs = users.isEmpty && names.allSatisfy { $0 == manifest || UserPaths.kind("\(absolute)/\($0)") == .file }
+        // Swapped whole only when hwgen made it: a manifest, nothing else in
+        // it, and not a symlink of the user's (renaming would replace the link).
+        var st = stat()
+        let isLink = lstat(absolute, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+        let onlyOurs = !isLink && names.contains(manifest) && users.isEmpty
+            && names.allSatisfy { $0 == manifest || UserPaths.kind("\(absolute)/\($0)") == .file }
         if onlyOurs, try swap(files, at: absolute, earlier: earlier, parent: parent, base: base, shown: shown) { return }
         try inPlace(files, at: absolute, earlier: earlier, shown: shown)
     }
