@@ -53,6 +53,22 @@ import Verilog
         #expect(again.reusedBuild)
         #expect(again.passed, "\(again.summary)")
     }
+
+    /// A cache entry whose model was deleted is rebuilt, not a raw error
+    /// on every later run.
+    @Test func aDamagedCacheEntryIsRebuilt() throws {
+        let cache = NSTemporaryDirectory() + "hwgen-damaged-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let args = ["verify", "--design", "requant", "--param", "in_int=5", "--vectors", "20"]
+        #expect(try runHwgen(args, env: ["HWGEN_CACHE": cache]).status == 0)
+        let entry = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first { $0.hasPrefix("requant") && !$0.contains(".tmp-") })
+        try FileManager.default.removeItem(atPath: "\(cache)/\(entry)/obj/sim")
+        for _ in 0..<2 {
+            let r = try runHwgen(args, env: ["HWGEN_CACHE": cache])
+            #expect(r.status == 0 && r.stdout.contains("PASS"), "\(r.stderr)")
+        }
+        #expect(FileManager.default.isExecutableFile(atPath: "\(cache)/\(entry)/obj/sim"))
+    }
 }
 
 @Suite struct CLIErrors {
