@@ -75,8 +75,7 @@ public enum OutputFolder {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []
         let new = Set(files.map(\.name))
         for name in names.sorted() where new.contains(name) {
-            let kind = UserPaths.kind("\(absolute)/\(name)")
-            if !earlier.contains(name) || kind != .file {
+            if !earlier.contains(name) || !UserPaths.isPlainFile("\(absolute)/\(name)") {
                 throw UserError("cannot emit into \(shown): \(name) there was not written by hwgen; move it or choose another folder")
             }
         }
@@ -86,7 +85,7 @@ public enum OutputFolder {
         var st = stat()
         let isLink = lstat(absolute, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
         let onlyOurs = !isLink && names.contains(manifest) && users.isEmpty
-            && names.allSatisfy { $0 == manifest || UserPaths.kind("\(absolute)/\($0)") == .file }
+            && names.allSatisfy { UserPaths.isPlainFile("\(absolute)/\($0)") }
         if onlyOurs, try swap(files, at: absolute, earlier: earlier, parent: parent, base: base, shown: shown) { return }
         try inPlace(files, at: absolute, earlier: earlier, shown: shown)
     }
@@ -146,7 +145,7 @@ public enum OutputFolder {
                 }
                 Interrupts.done(t)
             }
-            for name in earlier.subtracting(new) where UserPaths.kind("\(absolute)/\(name)") == .file {
+            for name in earlier.subtracting(new) where UserPaths.isPlainFile("\(absolute)/\(name)") {
                 unlink("\(absolute)/\(name)")
             }
             try writeManifest(new, in: absolute)
@@ -215,7 +214,7 @@ public enum OutputFolder {
         let ours = listed.union(recorded(folder))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
             let p = "\(folder)/\(name)"
-            guard UserPaths.kind(p) == .file else { continue }
+            guard UserPaths.isPlainFile(p) else { continue }
             if name == manifest || ours.contains(name) || isTemporary(name) || isGenerated(p) { unlink(p) }
         }
         if rmdir(folder) != 0 && errno == ENOTEMPTY {
@@ -238,7 +237,7 @@ public enum OutputFolder {
         guard UserPaths.kind(folder) == .folder else { return }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
             guard let pid = temporaryPID(name, marker: ".hwgen-tmp-"), pid == me || Interrupts.isDead(pid) else { continue }
-            if UserPaths.kind("\(folder)/\(name)") == .file { unlink("\(folder)/\(name)") }
+            if UserPaths.isPlainFile("\(folder)/\(name)") { unlink("\(folder)/\(name)") }
         }
     }
 

@@ -78,6 +78,13 @@ public enum UserPaths {
         }
     }
 
+    /// A regular file itself, not a symlink to one (hwgen writes no links:
+    /// a link where its file was is the user's).
+    public static func isPlainFile(_ path: String) -> Bool {
+        var s = stat()
+        return lstat(path, &s) == 0 && (s.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Creates the missing folders up to and including `folder`; returns
     /// those it made, outermost first, so a failure can take them back.
     public static func makeFolders(_ folder: String) throws -> [String] {

@@ -124,6 +124,27 @@ import Engines
         }
     }
 
+    /// Links are the user's: a link where hwgen's file was stops the
+    /// emission (its target untouched), and a linked folder stays a link.
+    @Test func linksAreNeverReplaced() throws {
+        let dir = try scratch("links")
+        defer { try? fm.removeItem(atPath: dir) }
+        #expect(try runHwgen(["emit", "--design", "pe", "-o", "D"], cwd: dir).status == 0)
+        try "mine\n".write(toFile: "\(dir)/target.txt", atomically: false, encoding: .utf8)
+        try fm.removeItem(atPath: "\(dir)/D/pe.f")
+        try fm.createSymbolicLink(atPath: "\(dir)/D/pe.f", withDestinationPath: "../target.txt")
+        let r = try runHwgen(["emit", "--design", "pe", "--param", "guard=2", "-o", "D"], cwd: dir)
+        #expect(r.status == 2 && r.stderr.contains("pe.f there was not written by hwgen"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: "\(dir)/target.txt", encoding: .utf8) == "mine\n")
+        #expect(try fm.destinationOfSymbolicLink(atPath: "\(dir)/D/pe.f") == "../target.txt")
+        // A link to a folder is written through, and stays a link.
+        try fm.createDirectory(atPath: "\(dir)/real", withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: "\(dir)/L", withDestinationPath: "real")
+        for g in ["3", "4"] { #expect(try runHwgen(["emit", "--design", "pe", "--param", "guard=\(g)", "-o", "L"], cwd: dir).status == 0) }
+        #expect(try fm.destinationOfSymbolicLink(atPath: "\(dir)/L") == "real")
+        #expect(fm.fileExists(atPath: "\(dir)/real/pe.f"))
+    }
+
     /// A leftover temporary folder of an older hwgen that holds a user's
     /// files is not swept with them.
     @Test func leftoversHoldingUserFilesAreKept() throws {
