@@ -96,24 +96,22 @@ extension ModuleBuilder {
     /// d - c and c + d, so the twiddle side needs no adders.
     ///
     /// An exact 1 or j (a component of 2^(t-1), which t signed bits cannot
-    /// hold) is stored halved and flagged in a 1-bit ROM; the products are
-    /// linear in the word, so the flagged sums are doubled (a shift) and W^0
-    /// multiplies by unity exactly, for a flip-flop and a 2:1 mux a
-    /// component. Tables without such words build nothing extra.
-    func romTwiddleProduct(_ x: ComplexSignal, words given: [Twiddle], width t: Int, addr: Signal,
+    /// hold) widens that component's ROM, and so one multiplier operand, by
+    /// a bit, so W^0 multiplies by unity exactly (on ECP5 and 7-series a
+    /// 20- or 21-bit operand takes the same DSP blocks). Tables without such
+    /// words are built as before.
+    func romTwiddleProduct(_ x: ComplexSignal, words: [Twiddle], width t: Int, addr: Signal,
                            style: MultiplierStyle) -> ComplexSignal {
         let one = 1 << (t - 1)
-        let halved = given.map { $0.c == one || $0.d == one }
-        let words = zip(given, halved).map { $1 ? Twiddle($0.c / 2, $0.d / 2) : $0 }
         func table(_ name: String, _ bits: Int, _ value: (Twiddle) -> Int) -> Signal {
             rom(name, .sint(bits), contents: words.map { BigValue(value($0)) }).kind("twiddle ROM").read(addr: addr)
         }
-        let c = table("tw_c", t) { $0.c }
+        let c = table("tw_c", words.contains { $0.c == one } ? t + 1 : t) { $0.c }
         let x1 = x.register(self, "x_1")
         let re: Signal, im: Signal
         switch style {
         case .four:
-            let d = table("tw_d", t) { $0.d }
+            let d = table("tw_d", words.contains { $0.d == one } ? t + 1 : t) { $0.d }
             let ac = register("ac", next: x1.re * c), bd = register("bd", next: x1.im * d)
             let ad = register("ad", next: x1.re * d), bc = register("bc", next: x1.im * c)
             (re, im) = (ac - bd, ad + bc)
@@ -124,17 +122,6 @@ extension ModuleBuilder {
             let k3 = register("k3", next: x1.im * cpd)
             (re, im) = (k1 - k3, k1 + k2)
         }
-        guard halved.contains(true) else {
-            return ComplexSignal(re.asFixed(signed: true, fraction: t - 1), im.asFixed(signed: true, fraction: t - 1))
-        }
-        let double = register("tw_double_2", next: rom("tw_double", .bool, contents: halved.map { BigValue($0 ? 1 : 0) })
-            .kind("twiddle ROM").read(addr: addr))
-        // A halved word's sums are at most half the largest product: doubled
-        // they fit the product's width plus one bit.
-        func restored(_ s: Signal) -> Signal {
-            let w = s.width + 1
-            return mux(double, (s.asSInt.resized(to: w) << 1).resized(to: w), s.asSInt.resized(to: w))
-        }
-        return ComplexSignal(restored(re).asFixed(signed: true, fraction: t - 1), restored(im).asFixed(signed: true, fraction: t - 1))
+        return ComplexSignal(re.asFixed(signed: true, fraction: t - 1), im.asFixed(signed: true, fraction: t - 1))
     }
 }
