@@ -176,6 +176,9 @@ public struct ResourceReport: DesignReport {
             let fields = name.split(separator: "-")
             guard fields.count >= 4, let pid = Int32(fields[2]), Interrupts.isDead(pid),
                   UserPaths.kind(root + name) == .folder else { continue }
+            // Only a folder that holds hwgen's Verilog is its scratch.
+            let inside = (try? FileManager.default.contentsOfDirectory(atPath: root + name)) ?? []
+            guard inside.contains(where: { $0.hasSuffix(".v") && OutputFolder.isGenerated(root + name + "/" + $0) }) else { continue }
             try? FileManager.default.removeItem(atPath: root + name)
         }
     }
