@@ -78,6 +78,12 @@ public enum UserPaths {
         }
     }
 
+    /// Throws `message` when `path` names something other than a folder or
+    /// nothing (an output folder given as a file), before any work.
+    public static func refuseNonFolder(_ path: String, _ message: String) throws {
+        if [.file, .other].contains(kind(try absolute(path))) { throw UserError(message) }
+    }
+
     /// A regular file itself, not a symlink to one (hwgen writes no links:
     /// a link where its file was is the user's).
     public static func isPlainFile(_ path: String) -> Bool {
@@ -172,8 +178,6 @@ public struct PendingFiles {
             if access(dir, W_OK) != 0 { throw UserError("cannot write the \(what) \(path): \(UserPaths.reason(errno)) in \(dir)") }
         }
     }
-
-    public var isEmpty: Bool { files.isEmpty }
 
     /// Writes every file whole or none of them (folders they need are
     /// made, and taken back on a failure).

@@ -81,9 +81,7 @@ struct Aqfp: ParsableCommand {
 
     func run() throws {
         let seedValue = try parseSeed(seed)
-        if let emit, try [.file, .other].contains(UserPaths.kind(UserPaths.absolute(emit))) {
-            throw UserError("cannot emit into \(emit): it is a file, not a folder")
-        }
+        if let emit { try UserPaths.refuseNonFolder(emit, "cannot emit into \(emit): it is a file, not a folder") }
         let options = AQFPOptions(splitterCapacity: capacity, inputCapacity: ci, balanceInputs: !unbalanced,
                                   balanceOutputs: !unbalanced, phases: phases, schedule: schedule)
         let list = try files()

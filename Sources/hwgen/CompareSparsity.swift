@@ -77,9 +77,7 @@ struct CompareSparsity: ParsableCommand {
 
     func validate() throws {
         _ = try rateList()
-        if let svg, try [.file, .other].contains(UserPaths.kind(UserPaths.absolute(svg))) {
-            throw ValidationError("cannot write SVGs into \(svg): it is a file")
-        }
+        if let svg { try UserPaths.refuseNonFolder(svg, "cannot write SVGs into \(svg): it is a file") }
         guard (1...127).contains(levels) else { throw ValidationError("--levels must be in 1...127") }
         guard (1...16).contains(idxBits) else { throw ValidationError("--idx-bits must be in 1...16") }
         guard (2...24).contains(actWidth) else { throw ValidationError("--act-width must be in 2...24") }

@@ -263,9 +263,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let (entry, design) = try options.load()
-        if let dir = svgDir, UserPaths.kind(try UserPaths.absolute(dir)) == .file {
-            throw UserError("cannot write SVGs into \(dir): it is a file")
-        }
+        if let dir = svgDir { try UserPaths.refuseNonFolder(dir, "cannot write SVGs into \(dir): it is a file") }
         // The figures are written when every section has run.
         var figures = PendingFiles(), wrote: [String] = []
         var o = ReportOptions()

@@ -83,10 +83,7 @@ struct Synth: ParsableCommand {
         if let markdown { try PendingFiles.check(markdown, what: "Markdown file") }
         if let keep {
             if all { throw ValidationError("--keep goes with one --design, not --all") }
-            let abs = try UserPaths.absolute(keep)
-            if UserPaths.kind(abs) == .file || UserPaths.kind(abs) == .other {
-                throw ValidationError("--keep \(keep): it is a file; name a folder (a new one, or one hwgen wrote)")
-            }
+            try UserPaths.refuseNonFolder(keep, "--keep \(keep): it is a file; name a folder (a new one, or one hwgen wrote)")
         }
         let ts = try parsedTargets()
         if pnr, let t = ts.first(where: { Device.standard(for: $0).pnrArguments == nil }) {
