@@ -18,7 +18,7 @@ public enum Catalog {
     public static let designs: [AnyDesign] = [
         AnyDesign(PEDesign.self), AnyDesign(RequantDesign.self),
         AnyDesign(FIFODesign.self),
-        AnyDesign(LFSRDesign.self), AnyDesign(TauswortheDesign.self), AnyDesign(RLFDesign.self), AnyDesign(WallaceDesign.self),
+        AnyDesign(LFSRDesign.self), AnyDesign(TauswortheDesign.self), AnyDesign(RLFDesign.self), AnyDesign(WallaceDesign.self), AnyDesign(BinomialDesign.self),
         AnyDesign(VIBNNDesign.self),
         AnyDesign(FFTDesign.self), AnyDesign(CirculantDesign.self), AnyDesign(CircNNDesign.self), AnyDesign(ERNNDesign.self),
         AnyDesign(SCMulDesign.self), AnyDesign(SCNeuronDesign.self), AnyDesign(SCPoolDesign.self),

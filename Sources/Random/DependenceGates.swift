@@ -44,6 +44,48 @@ public enum DependenceGates {
         return rows
     }
 
+    /// The same statistics between neighbouring outputs j and j + 1 (both
+    /// ways round: j leading and j + 1 leading) at `lags` (0 included),
+    /// corr(x, y) among them, each the mean over the k − 1 neighbour pairs;
+    /// and the 8 x 8 pair chi-square of (x_j,t, x_j+1,t) pooled over them.
+    /// Under independence the pairs' correlations are uncorrelated, so the
+    /// mean's standard error is that of all the pairs' samples together.
+    public static func neighbourRows(_ lanes: [[Double]], lags: ClosedRange<Int>) -> [ReportRow] {
+        guard lanes.count > 1 else { return [] }
+        let per = lanes.map(\.count).min()!
+        let usable = lags.filter { per > 4 * $0 }
+        let pairs = Double(lanes.count - 1)
+        let squares = lanes.map { $0.map { $0 * $0 } }
+        // Lag 0 of a symmetric statistic is one test, not two.
+        let kinds: [(String, [[Double]], [[Double]], Bool)] = [
+            ("corr(x_j,t, x_j+1,t+l)", lanes, lanes, true), ("corr(x_j,t^2, x_j+1,t+l)", squares, lanes, false),
+            ("corr(x_j,t^2, x_j+1,t+l^2)", squares, squares, true)]
+        let tests = kinds.reduce(0) { n, k in n + usable.reduce(0) { $0 + ($1 == 0 && k.3 ? 1 : 2) } }
+        let bound = Statistics.bonferroniZ(tests: tests) / (pairs * Double(per)).squareRoot()
+        var rows: [ReportRow] = []
+        for (name, f, g, symmetric) in kinds {
+            var worst = (r: 0.0, lag: 0, lead: "j")
+            for l in usable {
+                for forward in [true, false] where !(l == 0 && symmetric && !forward) {
+                    var r = 0.0
+                    for j in 0..<(lanes.count - 1) {
+                        r += forward ? correlation(f[j], g[j + 1], lag: l) : correlation(f[j + 1], g[j], lag: l)
+                    }
+                    r /= pairs
+                    if abs(r) > abs(worst.r) { worst = (r, l, forward ? "j" : "j+1") }
+                }
+            }
+            rows.append(ReportRow("neighbours max |\(name)| lag \(usable.first ?? 0)...\(usable.last ?? 0)",
+                                  String(format: "%.3g at l=%d, %@ leading", worst.r, worst.lag, worst.lead),
+                                  bound: String(format: "<= %.3g", bound), pass: abs(worst.r) <= bound))
+        }
+        let neighbours = (0..<(lanes.count - 1)).map { (lanes[$0], lanes[$0 + 1]) }
+        let p = pairIndependence(neighbours)
+        rows.append(ReportRow("neighbours (x_j,t, x_j+1,t) 8x8 chi-square p", String(format: "%.3g", p),
+                              bound: ">= 1e-3", pass: p >= 1e-3))
+        return rows
+    }
+
     /// corr(x_t, y_{t+lag}) in one pass, without copying the arrays (the
     /// gates take it at hundreds of lags of millions of samples).
     public static func correlation(_ x: [Double], _ y: [Double], lag: Int) -> Double {
@@ -66,12 +108,17 @@ public enum DependenceGates {
     /// The p-value of a chi-square test of independence of (x_t, x_{t+lag})
     /// over every lane, on bins cut at 0, ±0.5, ±1, ±1.5 sigma.
     public static func pairIndependence(_ lanes: [[Double]], lag: Int) -> Double {
+        pairIndependence(lanes.filter { $0.count > lag }.map { (Array($0.dropLast(lag)), Array($0.dropFirst(lag))) })
+    }
+
+    /// The same test on given pairs of streams (x_t, y_t), pooled.
+    public static func pairIndependence(_ streams: [([Double], [Double])]) -> Double {
         let edges = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5]
         func bin(_ x: Double) -> Int { edges.firstIndex { x < $0 } ?? edges.count }
         let k = edges.count + 1
         var table = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-        for lane in lanes where lane.count > lag {
-            for t in 0..<(lane.count - lag) { table[bin(lane[t])][bin(lane[t + lag])] += 1 }
+        for (x, y) in streams {
+            for t in 0..<min(x.count, y.count) { table[bin(x[t])][bin(y[t])] += 1 }
         }
         let rows = table.map { $0.reduce(0, +) }
         let cols = (0..<k).map { j in table.reduce(0) { $0 + $1[j] } }

@@ -18,9 +18,14 @@ public struct GRNGGates: DesignReport {
     /// Lags of the nonlinear dependence gates (`DependenceGates`), and of
     /// the pair independence tests.
     public let lags: [Int], pairLags: [Int]
+    /// Lags of the neighbouring-output gates (`DependenceGates.neighbourRows`),
+    /// or nil for none.
+    public let neighbourLags: ClosedRange<Int>?
 
     public init(target: any GaussianTarget, lanesPerCycle: Int, lags: [Int], pairLags: [Int],
+                neighbourLags: ClosedRange<Int>? = nil,
                 samples: @escaping (_ seed: UInt64, _ count: Int) throws -> [[Double]]) {
+        self.neighbourLags = neighbourLags
         self.target = target
         self.lanesPerCycle = lanesPerCycle
         self.lags = lags
@@ -97,6 +102,10 @@ public struct GRNGGates: DesignReport {
         }
         progress("nonlinear dependence at \(lags.count) lags")
         rows += DependenceGates.rows(lanes, lags: lags, pairLags: pairLags)
+        if let n = neighbourLags {
+            progress("neighbouring outputs at lags \(n.lowerBound)...\(n.upperBound)")
+            rows += DependenceGates.neighbourRows(lanes, lags: n)
+        }
         progress("two-level check: \(seeds) seeds x \(perSeed) samples")
         var ps: [Double] = []
         for s in 0..<seeds {

@@ -24,6 +24,15 @@ public protocol GaussianSource: Sendable, CustomStringConvertible {
     func model(count: Int, format: HWType, seed: UInt64) throws -> any EpsModel
     /// The exact distribution of the unit-variance samples.
     var target: any GaussianTarget { get }
+    /// For a source whose samples are integers e times a constant: the
+    /// constant (eps = scale · e) and e's type. Asked for exactly that type,
+    /// `build` and `model` give e itself and the consumer applies the
+    /// constant (vibnn folds it into sigma). Nil: no such form.
+    var lattice: (scale: Double, type: HWType)? { get }
+}
+
+extension GaussianSource {
+    public var lattice: (scale: Double, type: HWType)? { nil }
 }
 
 /// The model side of a `GaussianSource`.
@@ -51,13 +60,14 @@ public protocol GaussianTarget: Sendable {
 
 /// The generators a design can choose by name.
 public enum GaussianKind: String, CaseIterable, Sendable {
-    case rlf, wallace
+    case rlf, wallace, binomial
 
     /// The source of this kind with its size: RLF window n (decimated
-    /// unless asked), or Wallace pool 2^log2n.
+    /// unless asked), Wallace pool 2^log2n, or binomial bits n.
     public func source(rlfWindow: Int, rlfTerms: Int = RLFGRNG.defaultTerms, rlfDecimate: Bool = true,
-                       wallaceLog2N: Int) -> any GaussianSource {
+                       wallaceLog2N: Int, binomialBits: Int = 32) -> any GaussianSource {
         switch self {
+        case .binomial: return BinomialSource(bits: binomialBits)
         case .rlf: return RLFSource(window: rlfWindow, terms: rlfTerms, decimate: rlfDecimate)
         case .wallace: return WallaceSource(log2N: wallaceLog2N)
         }

@@ -211,7 +211,8 @@ public struct VIBNNAccelerator: Block {
     func processingElements(_ n: Nets) throws {
         let m = n.m, V = c.macs
         for p in 0..<c.pes {
-            let u = try m.instance(VIBNNPE(c: c, index: p, contents: c.bank(p, weights)), name: "pe\(p)")
+            let pe = VIBNNPE(c: c, index: p, contents: c.bank(p, weights), logicProducts: p >= c.dspPEs)
+            let u = try m.instance(pe, name: "pe\(p)")
             u.input("step").assign(n.issue)
             u.input("addr").assign(n.addr)
             u.input("eps").assign(m.cat((0..<V).reversed().map { n.lanes[p * V + $0].asUInt }))

@@ -5,8 +5,11 @@ import Random
 /// raw-integer contract shared by the hardware and the golden model:
 ///   activation  unsigned actBits, actFraction fraction bits (inputs, hidden)
 ///   mu          signed paramBits, muFraction
-///   sigma       unsigned paramBits, sigmaFraction
-///   eps         signed epsBits, epsBits − 4 fraction bits (±8)
+///   sigma       unsigned sigmaBits, sigmaFraction (up to 16 past its
+///               width: a small sigma keeps its bits)
+///   eps         signed epsBits, epsBits − 4 fraction bits (±8); or, from a
+///               source with a lattice (binomial), its integer e, the
+///               constant (eps = scale·e) folded into sigma
 ///   weight      signed weightBits, weightFraction: mu + sigma·eps rounded
 ///               half-even and saturated
 ///   accumulator signed, product width + accGuard bits, saturating
@@ -23,9 +26,13 @@ public struct VIBNNConfig: Sendable, Hashable {
     public var seed: UInt64
     public var actBits = 8, actFraction = 5
     public var paramBits = 8, muFraction = 6, sigmaFraction = 8
+    public var sigmaBits = 8
     public var epsBits = 16
     public var weightBits = 16, weightFraction = 11
     public var accGuard = 12
+    /// PEs 0 ..< dspPEs multiply act·w with `*` (DSP blocks); the rest in
+    /// LUT logic (`LogicMultiplier`).
+    public var dspPEs = Int.max
     public static let logitBits = 16, logitFraction = 8
 
     public init(sizes: [Int], pes: Int, eps: any GaussianSource, seed: UInt64 = 1) {
@@ -36,7 +43,15 @@ public struct VIBNNConfig: Sendable, Hashable {
     }
 
     public var layers: Int { sizes.count - 1 }
-    public var epsFraction: Int { epsBits - 4 }
+    public var epsFraction: Int { epsType.fraction }
+    /// The eps format: the source's lattice type, else epsBits with
+    /// epsBits − 4 fraction bits.
+    public var epsType: HWType {
+        eps.source.lattice?.type ?? HWType(width: epsBits, signed: true, fraction: epsBits - 4)
+    }
+    /// What sigma is multiplied by before quantising: the lattice constant
+    /// (so sigma·e is sigma·eps), else 1.
+    public var sigmaFold: Double { eps.source.lattice?.scale ?? 1 }
     /// Neuron groups of layer l: P neurons at a time, one per PE.
     public func groups(_ l: Int) -> Int { (sizes[l + 1] + pes - 1) / pes }
     /// Weights per neuron of layer l, bias last (its input is the constant 1).
@@ -85,8 +100,9 @@ public struct VIBNNConfig: Sendable, Hashable {
         if !(0...paramBits).contains(muFraction) {
             return "mu_frac=\(muFraction) must be in 0...\(paramBits) with param_bits=\(paramBits) (mu is param_bits wide)"
         }
-        if !(0...paramBits).contains(sigmaFraction) {
-            return "sigma_frac=\(sigmaFraction) must be in 0...\(paramBits) with param_bits=\(paramBits) (sigma is param_bits wide)"
+        if !(1...16).contains(sigmaBits) { return "sigma_bits=\(sigmaBits) must be in 1...16" }
+        if !(0...sigmaBits + 16).contains(sigmaFraction) {
+            return "sigma_frac=\(sigmaFraction) must be in 0...\(sigmaBits + 16) with sigma_bits=\(sigmaBits)"
         }
         if !(6...24).contains(epsBits) { return "eps_bits=\(epsBits) must be in 6...24" }
         if !(4...32).contains(weightBits) { return "w_bits=\(weightBits) must be in 4...32" }
@@ -115,7 +131,7 @@ public struct VIBNNWeights: Sendable, Hashable {
     public static func random(_ c: VIBNNConfig) -> VIBNNWeights {
         var rng = XorShift64(state: c.seed &* 0x2545_F491_4F6C_DD1D | 1)
         var mu: [[[Int]]] = [], sigma: [[[Int]]] = []
-        let muMax = (1 << (c.paramBits - 1)) - 1, sigmaMax = (1 << c.paramBits) - 1
+        let muMax = (1 << (c.paramBits - 1)) - 1, sigmaMax = (1 << c.sigmaBits) - 1
         for l in 0..<c.layers {
             let spread = 2.0 / Double(c.fanIn(l)).squareRoot()
             let mr = max(1, min(muMax, Int(spread * Double(1 << c.muFraction))))
@@ -129,19 +145,20 @@ public struct VIBNNWeights: Sendable, Hashable {
     }
 
     /// A trained float network quantised (half-even, saturated) to the
-    /// formats of `c`; sigma below zero cannot occur.
+    /// formats of `c`, sigma times `c.sigmaFold`; sigma below zero cannot
+    /// occur.
     public static func quantised(_ net: BayesianMLP, _ c: VIBNNConfig) -> VIBNNWeights {
         func q(_ x: Double, _ f: Int, _ lo: Int, _ hi: Int) -> Int {
             let v = (x * Double(1 << f)).rounded(.toNearestOrEven)
             return Int(min(max(v, Double(lo)), Double(hi)))
         }
-        let muLo = -(1 << (c.paramBits - 1)), muHi = (1 << (c.paramBits - 1)) - 1, sHi = (1 << c.paramBits) - 1
+        let muLo = -(1 << (c.paramBits - 1)), muHi = (1 << (c.paramBits - 1)) - 1, sHi = (1 << c.sigmaBits) - 1
         var mu: [[[Int]]] = [], sigma: [[[Int]]] = []
         for l in net.layers {
             mu.append(l.w_mu.indices.map { o in
                 (l.w_mu[o] + [l.b_mu[o]]).map { q($0, c.muFraction, muLo, muHi) } })
             sigma.append(l.w_sigma.indices.map { o in
-                (l.w_sigma[o] + [l.b_sigma[o]]).map { q($0, c.sigmaFraction, 0, sHi) } })
+                (l.w_sigma[o] + [l.b_sigma[o]]).map { q($0 * c.sigmaFold, c.sigmaFraction, 0, sHi) } })
         }
         return VIBNNWeights(mu: mu, sigma: sigma)
     }

@@ -6,22 +6,22 @@ import Random
 /// `vibnn`: the Bayesian-MLP accelerator against its fixed-point model, fed
 /// the identical eps sequence, every logit of every image compared.
 public struct VIBNNDesign: Design {
-    public enum Net: String, CaseIterable, Sendable { case random, digits }
+    public enum Net: String, CaseIterable, Sendable { case random, digits, mnist }
 
     public struct Params: ParamSet {
         var net = Net.random
         var inputs: Int?, hidden: Int?, hiddenLayers: Int?, outputs: Int?
         var pes: Int?
         var macs = 1
-        var grng = GaussianKind.rlf, rlfN = 63, rlfTerms = RLFGRNG.defaultTerms, rlfDecimate = true, wallaceLog2n = 10
+        var grng = GaussianKind.rlf, rlfN = 63, rlfTerms = RLFGRNG.defaultTerms, rlfDecimate = true, wallaceLog2n = 10, binomialN = 32
         var seed = 1
-        var actBits = 8, actFrac = 5, paramBits = 8, muFrac = 6, sigmaFrac = 8
-        var epsBits = 16, wBits = 16, wFrac = 11, accGuard = 12
+        var actBits = 8, actFrac = 5, paramBits = 8, sigmaBits: Int?, muFrac: Int?, sigmaFrac: Int?
+        var epsBits = 16, wBits = 16, wFrac = 11, accGuard = 12, dspPEs: Int?
         public init() {}
         init(_ edit: (inout Params) -> Void) { edit(&self) }
         public static var specs: [Param<Self>] { [
-            .choice("net", \.net, "random: seeded random mu/sigma for the sizes below (no dataset ships offline); digits: the trained 64-32-32-10 network of Data/digits_bnn.json"),
-            .int("inputs", \.inputs, 1...4096, "input layer size (auto: 784; net=digits fixes the sizes)"),
+            .choice("net", \.net, "random: seeded random mu/sigma for the sizes below; digits: the trained 64-32-32-10 network of Data/digits_bnn.json (8x8 digits); mnist: the paper's 784-200-200-10 trained on real MNIST, Data/mnist_bnn.bin"),
+            .int("inputs", \.inputs, 1...4096, "input layer size (auto: 784; a trained net fixes the sizes)"),
             .int("hidden", \.hidden, 1...1024, "size of each hidden layer (auto: 200)"),
             .int("hidden_layers", \.hiddenLayers, 0...8, "hidden layers, ReLU (auto: 2)"),
             .int("outputs", \.outputs, 1...64, "output logits (auto: 10)"),
@@ -32,16 +32,19 @@ public struct VIBNNDesign: Design {
             .int("rlf_terms", \.rlfTerms, 3...15, "RLF feedback polynomial terms, odd (3: a trinomial as in the paper, whose windows depend on each other)"),
             .flag("rlf_decimate", \.rlfDecimate, "yes: rlf_n lanes behind each eps, each shown every rlf_n-th cycle (disjoint windows); no: one lane per eps shown every cycle, as in the paper (rlf_n times fewer lanes; consecutive eps of a PE share rlf_n-1 of their bits)"),
             .int("wallace_log2n", \.wallaceLog2n, 4...10, "Wallace pool size 2^k (one pool per 4 multipliers)"),
+            .int("binomial_n", \.binomialN, BinomialGRNG.bitRange, "binomial: fresh bits an eps (even); eps = e*2/sqrt(n) with the constant folded into sigma"),
             .int("seed", \.seed, 0...Int.max, "generator seeds (and the random weights)"),
             .int("act_bits", \.actBits, 2...16, "activation width (unsigned)"),
             .int("act_frac", \.actFrac, 0...16, "activation fraction bits"),
-            .int("param_bits", \.paramBits, 2...16, "mu (signed) and sigma (unsigned) width"),
-            .int("mu_frac", \.muFrac, 0...24, "mu fraction bits"),
-            .int("sigma_frac", \.sigmaFrac, 0...24, "sigma fraction bits"),
-            .int("eps_bits", \.epsBits, 6...24, "eps width (eps_bits-4 fraction bits)"),
+            .int("param_bits", \.paramBits, 2...16, "mu width (signed)"),
+            .int("sigma_bits", \.sigmaBits, 1...16, "sigma width (unsigned; auto: param_bits)"),
+            .int("mu_frac", \.muFrac, 0...24, "mu fraction bits (auto: 6; net=mnist: the most that hold its largest |mu|)"),
+            .int("sigma_frac", \.sigmaFrac, 0...32, "sigma fraction bits (auto: 8; net=mnist: the most that hold its largest sigma, after the binomial constant)"),
+            .int("eps_bits", \.epsBits, 6...24, "eps width, eps_bits-4 fraction bits (rlf, wallace; a binomial eps is its integer e)"),
             .int("w_bits", \.wBits, 4...32, "sampled weight width"),
             .int("w_frac", \.wFrac, 0...32, "sampled weight fraction bits"),
             .int("acc_guard", \.accGuard, 0...24, "accumulator bits above the product"),
+            .int("dsp_pes", \.dspPEs, 0...256, "PEs whose act*w products use DSP blocks; the rest multiply in LUTs (auto: all)"),
         ] }
     }
 
@@ -74,38 +77,56 @@ public struct VIBNNDesign: Design {
     /// The trained network (net=digits), else nil.
     public let net: BayesianMLP?
 
-    /// Where the trained network lives: $HWGEN_DATA, else the source tree's
+    /// Where a trained network lives: $HWGEN_DATA, else the source tree's
     /// Data/, else ./Data.
-    public static var digitsPath: String {
-        if let d = ProcessInfo.processInfo.environment["HWGEN_DATA"] { return d + "/digits_bnn.json" }
+    public static func dataPath(_ file: String) -> String {
+        if let d = ProcessInfo.processInfo.environment["HWGEN_DATA"] { return d + "/" + file }
         let tree = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path + "/Data/digits_bnn.json"
-        return FileManager.default.fileExists(atPath: tree) ? tree : "Data/digits_bnn.json"
+            .deletingLastPathComponent().deletingLastPathComponent().path + "/Data/" + file
+        return FileManager.default.fileExists(atPath: tree) ? tree : "Data/" + file
     }
+    public static var digitsPath: String { dataPath("digits_bnn.json") }
+    public static var mnistPath: String { dataPath("mnist_bnn.bin") }
 
     public init(_ p: Params) throws {
         var net: BayesianMLP? = nil
         var sizes = [p.inputs ?? 784] + Array(repeating: p.hidden ?? 200, count: p.hiddenLayers ?? 2) + [p.outputs ?? 10]
-        if p.net == .digits {
+        if p.net != .random {
             let given = [("inputs", p.inputs), ("hidden", p.hidden), ("hidden_layers", p.hiddenLayers), ("outputs", p.outputs)]
+            let shape = p.net == .digits ? "64-32-32-10" : "784-200-200-10"
             if let (name, _) = given.first(where: { $0.1 != nil }) {
-                throw UserError("parameter \(name) does not apply to net=digits (its sizes are 64-32-32-10)")
+                throw UserError("parameter \(name) does not apply to net=\(p.net) (its sizes are \(shape))")
             }
-            do { net = try BayesianMLP.load(VIBNNDesign.digitsPath) } catch {
-                throw UserError("cannot read the digits network at \(VIBNNDesign.digitsPath): \(error.localizedDescription)")
+            let path = p.net == .digits ? VIBNNDesign.digitsPath : VIBNNDesign.mnistPath
+            do { net = p.net == .digits ? try BayesianMLP.load(path) : try BayesianMLP.loadPacked(path) } catch {
+                throw UserError("cannot read the \(p.net) network at \(path): \(error)")
             }
             sizes = net!.sizes
         }
         // PEs past the widest layer would idle: unless given, at most that many.
         let pes = p.pes ?? min(64, sizes.dropFirst().max()!)
         guard p.rlfTerms % 2 == 1 else { throw UserError("parameter rlf_terms=\(p.rlfTerms) must be odd (an even count is never primitive)") }
-        let source = p.grng.source(rlfWindow: p.rlfN, rlfTerms: p.rlfTerms, rlfDecimate: p.rlfDecimate, wallaceLog2N: p.wallaceLog2n)
+        guard p.binomialN % 2 == 0 else { throw UserError("parameter binomial_n=\(p.binomialN) must be even") }
+        let source = p.grng.source(rlfWindow: p.rlfN, rlfTerms: p.rlfTerms, rlfDecimate: p.rlfDecimate, wallaceLog2N: p.wallaceLog2n,
+                                   binomialBits: p.binomialN)
         var c = VIBNNConfig(sizes: sizes, pes: pes, eps: source, seed: UInt64(p.seed))
         c.macs = p.macs
         c.actBits = p.actBits; c.actFraction = p.actFrac
-        c.paramBits = p.paramBits; c.muFraction = p.muFrac; c.sigmaFraction = p.sigmaFrac
+        c.paramBits = p.paramBits; c.sigmaBits = p.sigmaBits ?? p.paramBits
+        c.muFraction = p.muFrac ?? 6; c.sigmaFraction = p.sigmaFrac ?? 8
+        if let net, p.net == .mnist {
+            // The finest fractions that saturate nothing of this network.
+            let mu = net.layers.flatMap { $0.w_mu.flatMap { $0 } + $0.b_mu }.map(abs).max()!
+            let sigma = net.layers.flatMap { $0.w_sigma.flatMap { $0 } + $0.b_sigma }.max()! * c.sigmaFold
+            func finest(_ x: Double, _ limit: Int, _ most: Int) -> Int {
+                (0...most).last { (x * Double(1 << $0)).rounded(.toNearestOrEven) <= Double(limit) } ?? 0
+            }
+            c.muFraction = p.muFrac ?? finest(mu, (1 << (c.paramBits - 1)) - 1, 24)
+            c.sigmaFraction = p.sigmaFrac ?? finest(sigma, (1 << c.sigmaBits) - 1, c.sigmaBits + 16)
+        }
         c.epsBits = p.epsBits; c.weightBits = p.wBits; c.weightFraction = p.wFrac
         c.accGuard = p.accGuard
+        c.dspPEs = p.dspPEs ?? pes
         if let problem = c.problem { throw UserError(problem) }
         config = c
         weights = net.map { VIBNNWeights.quantised($0, c) } ?? VIBNNWeights.random(c)
@@ -119,10 +140,11 @@ public struct VIBNNDesign: Design {
     }
     public var reports: [any DesignReport] { [VIBNNReport(design: self)] }
 
-    /// A digits image (pixels 0...16) in the activation format.
+    /// A held-out image (raw pixels, times the net's input scale) in the
+    /// activation format, rounded half-even and saturated.
     public func activations(_ pixels: [Int]) -> [Int] {
-        let hi = (1 << config.actBits) - 1
-        return pixels.map { min(hi, Int((Double($0 * (1 << config.actFraction)) / 16).rounded(.toNearestOrEven))) }
+        let hi = (1 << config.actBits) - 1, scale = net?.input_scale ?? 1
+        return pixels.map { min(hi, Int((Double($0) * scale * Double(1 << config.actFraction)).rounded(.toNearestOrEven))) }
     }
 
     /// Images: directed (all zero, all full scale) then random, or the

@@ -4,7 +4,6 @@ import Random
 
 extension VIBNNConfig {
     var actType: HWType { HWType(width: actBits, signed: false, fraction: actFraction) }
-    var epsType: HWType { HWType(width: epsBits, signed: true, fraction: epsFraction) }
     var weightType: HWType { HWType(width: weightBits, signed: true, fraction: weightFraction) }
     var accType: HWType { HWType(width: accBits, signed: true, fraction: actFraction + weightFraction) }
     static var logitType: HWType { HWType(width: logitBits, signed: true, fraction: logitFraction) }
@@ -18,8 +17,11 @@ extension VIBNNConfig {
 
     /// PE p's mu/sigma bank in issue order (layer, group, step): a word
     /// per step, lane v (input step·macs + v, bias last) in bits
-    /// 2·paramBits·v...: sigma · 2^paramBits + (mu mod 2^paramBits); 0 past
+    /// pairBits·v...: sigma · 2^paramBits + (mu mod 2^paramBits); 0 past
     /// the layer's neurons or inputs.
+    /// Bits of one mu/sigma pair in a bank word.
+    var pairBits: Int { paramBits + sigmaBits }
+
     public func bank(_ p: Int, _ w: VIBNNWeights) -> [BigValue] {
         var words: [BigValue] = []
         let mask = (1 << paramBits) - 1
@@ -32,7 +34,7 @@ extension VIBNNConfig {
                         let k = step * macs + v
                         guard o < sizes[l + 1], k < fanIn(l) else { continue }
                         let pair = (w.sigma[l][o][k] << paramBits) | (w.mu[l][o][k] & mask)
-                        word = word + (BigValue(pair) << (2 * paramBits * v))
+                        word = word + (BigValue(pair) << (pairBits * v))
                     }
                     words.append(word)
                 }
@@ -56,22 +58,31 @@ public struct VIBNNPE: Block {
     public let c: VIBNNConfig
     public let index: Int
     public let contents: [BigValue]
+    /// act·w as gated partial products (LUTs) instead of `*` (a DSP block
+    /// on an FPGA), for PEs past the DSP budget.
+    public var logicProducts = false
+
+    /// The sampler's sigma·e in LUTs too when eps is a narrow integer (a
+    /// lattice source's e: 4–8 bits against sigma's few).
+    var logicSampler: Bool { c.eps.source.lattice != nil }
 
     public var moduleName: String { "\(c.moduleStem)_pe\(index)" }
 
     public func build(_ m: ModuleBuilder) throws {
-        let pb = c.paramBits, V = c.macs
+        let pb = c.paramBits, pw = c.pairBits, V = c.macs
         // Every PE is the same hardware but for its bank: one definition.
-        m.shareDefinition(as: "\(c.moduleStem)_pe")
-        m.describe("VIBNN PE: \(contents.count)-word mu/sigma bank, \(V) x (w = mu + sigma*eps, act*w) per step, MAC into \(c.accType)")
+        m.shareDefinition(as: "\(c.moduleStem)_pe" + (logicProducts ? "_lut" : ""))
+        m.describe("VIBNN PE: \(contents.count)-word mu/sigma bank, \(V) x (w = mu + sigma*eps, act*w) per step, MAC into \(c.accType)"
+                   + (logicSampler || logicProducts ? "; in LUTs: " + [logicSampler ? "sigma*eps" : nil, logicProducts ? "act*w" : nil].compactMap { $0 }.joined(separator: ", ") : ""))
         let step = m.input("step", .bool)
         let addr = m.input("addr", .uint(max(1, Int.bitWidth - (contents.count - 1).leadingZeroBitCount)))
-        let eps = m.input("eps", .uint(V * c.epsBits))     // lane v in bits epsBits*v...
+        let eb = c.epsType.width
+        let eps = m.input("eps", .uint(V * eb))            // lane v in bits eb*v...
         let act = m.input("act", .uint(V * c.actBits))     // stage 4, same lanes
         let first = m.input("first", .bool)                // stage 5
         let accumulate = m.input("accumulate", .bool)      // stage 5
 
-        let bank = m.rom("bank", .uint(2 * pb * V), contents: contents).kind("mu/sigma ROM")
+        let bank = m.rom("bank", .uint(pw * V), contents: contents).kind("mu/sigma ROM")
         let word1 = bank.read(addr: addr, synchronous: true, enable: step)
         let word = m.register("word2", next: word1)
         // The sources register eps twice (GaussianSource.build): it
@@ -80,15 +91,15 @@ public struct VIBNNPE: Block {
         var products: [Signal] = []
         for v in 0..<V {
             let suffix = V == 1 ? "" : "_\(v)"
-            let pair = word.bits(2 * pb * v + 2 * pb - 1, 2 * pb * v)
+            let pair = word.bits(pw * v + pw - 1, pw * v)
             let mu = pair.bits(pb - 1, 0).asFixed(signed: true, fraction: c.muFraction)
-            let sigma = pair.bits(2 * pb - 1, pb).asFixed(signed: false, fraction: c.sigmaFraction)
-            let e = eps2.bits(c.epsBits * v + c.epsBits - 1, c.epsBits * v).asFixed(signed: true, fraction: c.epsFraction)
-            let se3 = m.register("se3\(suffix)", next: sigma * e)
+            let sigma = pair.bits(pw - 1, pb).asFixed(signed: false, fraction: c.sigmaFraction)
+            let e = eps2.bits(eb * v + eb - 1, eb * v).asFixed(signed: true, fraction: c.epsFraction)
+            let se3 = m.register("se3\(suffix)", next: logicSampler ? LogicMultiplier.product(m, sigma, e) : sigma * e)
             let mu3 = m.register("mu3\(suffix)", next: mu)
             let w4 = m.register("w4\(suffix)", next: (mu3 + se3).cast(to: c.weightType, rounding: .halfEven, overflow: .saturate))
             let a = act.bits(c.actBits * v + c.actBits - 1, c.actBits * v).asFixed(signed: false, fraction: c.actFraction)
-            products.append(m.register("prod5\(suffix)", next: a * w4))
+            products.append(m.register("prod5\(suffix)", next: logicProducts ? LogicMultiplier.product(m, a, w4) : a * w4))
         }
         // The step's products summed exactly (a balanced tree), then one
         // saturating accumulate.
