@@ -84,13 +84,18 @@ reports: deps
 	  .build/release/hwgen report --design $$design $$flags --svg-dir .build/reports </dev/null; \
 	done
 
+# The 784-200-200-10 VIBNN as placed and routed on the LFE5U-85F (README,
+# "VIBNN at the paper's rate"; VIBNNDesign.device).
+VIBNN_DEVICE := net=mnist grng=binomial binomial_n=16 pes=50 macs=5 sigma_bits=4 sigma_frac=9 w_bits=10 w_frac=9 dsp_pes=31
+
 # Long runs, outside CI: the generators' gates at 2^24 samples on two seeds
 # no test uses, 300 images of the default vibnn through Verilator, and the
 # default vibnn with Wallace generators in both engines.
 soak: deps
 	swift build -c release --product hwgen
 	@for s in 777 4242; do \
-	  for d in "rlf" "rlf --param n=63 --param k=64" "wallace"; do \
+	  for d in "rlf" "rlf --param n=63 --param k=64" "wallace" "binomial --param k=256" "binomial --param k=1" \
+	           "binomial --param k=512 --param n=16" "binomial --param k=37 --param n=64"; do \
 	    echo "soak: report $$d --seed $$s --samples 16777216"; \
 	    .build/release/hwgen report --design $$d --seed $$s --samples 16777216 </dev/null; \
 	  done; \
@@ -98,6 +103,8 @@ soak: deps
 	.build/release/hwgen verify --design vibnn --vectors 300
 	.build/release/hwgen verify --design vibnn --param grng=wallace
 	.build/release/hwgen verify --design vibnn --param grng=wallace --engine swift
+	.build/release/hwgen verify --design vibnn $(foreach p,$(VIBNN_DEVICE),--param $(p)) --vectors 300
+	.build/release/hwgen verify --design vibnn $(foreach p,$(VIBNN_DEVICE),--param $(p)) --vectors 300 --engine swift
 	$(MAKE) soak-fft
 	$(MAKE) soak-circulant
 	$(MAKE) soak-sc

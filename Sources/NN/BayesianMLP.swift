@@ -92,6 +92,44 @@ public struct BayesianMLP: Decodable, Sendable {
         return a
     }
 
+    /// `samples` forward passes of one image, each with freshly sampled
+    /// weights, drawn by local reparameterisation: with independent
+    /// Gaussian weights a neuron's pre-activation Σ w·a is exactly
+    /// N(Σ mu·a, Σ sigma²·a²) given its inputs, and different neurons'
+    /// are independent, so drawing it directly gives passes with the same
+    /// distribution as drawing every weight, at one normal a neuron instead
+    /// of one a weight. The first layer's moments are the same every pass.
+    public func sampledLogits(_ pixels: [Int], samples: Int, normal: () -> Double) -> [[Double]] {
+        let input = pixels.map { Double($0) * input_scale }
+        func moments(_ l: Layer, _ a: [Double]) -> (mean: [Double], sd: [Double]) {
+            let squares = a.map { $0 * $0 }
+            var mean = [Double](repeating: 0, count: l.b_mu.count), sd = mean
+            for o in mean.indices {
+                var m = l.b_mu[o], v = l.b_sigma[o] * l.b_sigma[o]
+                l.w_mu[o].withUnsafeBufferPointer { wm in
+                    l.w_sigma[o].withUnsafeBufferPointer { ws in
+                        for k in 0..<a.count {
+                            m += wm[k] * a[k]
+                            v += ws[k] * ws[k] * squares[k]
+                        }
+                    }
+                }
+                (mean[o], sd[o]) = (m, v.squareRoot())
+            }
+            return (mean, sd)
+        }
+        let first = moments(layers[0], input)
+        return (0..<samples).map { _ in
+            var (mean, sd) = first
+            for i in layers.indices {
+                if i > 0 { (mean, sd) = moments(layers[i], mean) }
+                mean = zip(mean, sd).map { $0 + $1 * normal() }
+                if i < layers.count - 1 { mean = mean.map { max(0, $0) } }
+            }
+            return mean
+        }
+    }
+
     /// Held-out accuracy with the mean weights.
     public var meanWeightsAccuracy: Double {
         let right = zip(test_images, test_labels).filter { img, label in

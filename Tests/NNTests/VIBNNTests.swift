@@ -131,4 +131,74 @@ import Harness
         let gaps = zip(outs.dropFirst(), outs).map { $0 - $1 }
         #expect(gaps.dropFirst(2).allSatisfy { $0 == d.config.cyclesPerImage }, "gaps \(gaps), schedule \(d.config.cyclesPerImage)")
     }
+
+    /// A binomial eps is an integer e; sigma carries 2/sqrt(n), so
+    /// sigma_stored·e has the spread sigma·N(0, 1) would: e·2/sqrt(n) has
+    /// mean ≈ 0, variance ≈ 1, and the quantised sigma is the float sigma
+    /// times that constant.
+    @Test func binomialEpsAndTheFoldedSigma() throws {
+        let d = try VIBNN.design(["net=digits", "grng=binomial", "binomial_n=16", "pes=8"])
+        let c = d.config
+        #expect(c.epsType == HWType.sint(5) && c.epsFraction == 0)
+        #expect(abs(c.sigmaFold - 0.5) < 1e-12)
+        var s = try VIBNNModel(c, d.weights).eps
+        var sum = 0.0, sq = 0.0, count = 0.0
+        for _ in 0..<20_000 {
+            for e in s.next() { let x = Double(e) * c.sigmaFold; sum += x; sq += x * x; count += 1 }
+        }
+        let mean = sum / count, variance = sq / count - mean * mean
+        #expect(abs(mean) < 0.02 && abs(variance - 1) < 0.03, "mean \(mean) variance \(variance)")
+        let net = try #require(d.net)
+        let want = Int((net.layers[1].w_sigma[3][5] * 0.5 * Double(1 << c.sigmaFraction)).rounded(.toNearestOrEven))
+        #expect(d.weights.sigma[1][3][5] == min(want, (1 << c.sigmaBits) - 1))
+    }
+
+    /// Drawing each neuron's pre-activation from its exact Gaussian (local
+    /// reparameterisation) gives the logits the per-weight draw gives: mean
+    /// and spread of every logit of one image agree within sampling error.
+    @Test func localReparameterisationMatchesPerWeightSampling() throws {
+        let net = try #require(try VIBNN.design(["net=digits"]).net)
+        let image = net.test_images[7]
+        var rng = SplitMix64(seed: 99)
+        let passes = 3000
+        let direct = (0..<passes).map { _ in net.logits(image, normal: { rng.normal() }) }
+        let local = net.sampledLogits(image, samples: passes, normal: { rng.normal() })
+        for o in 0..<10 {
+            let a = direct.map { $0[o] }, b = local.map { $0[o] }
+            let ma = a.reduce(0, +) / Double(passes), mb = b.reduce(0, +) / Double(passes)
+            let sa = (a.reduce(0) { $0 + ($1 - ma) * ($1 - ma) } / Double(passes)).squareRoot()
+            let sb = (b.reduce(0) { $0 + ($1 - mb) * ($1 - mb) } / Double(passes)).squareRoot()
+            // Five standard errors of a difference of means; 10% on the sd.
+            #expect(abs(ma - mb) < 5 * sa * (2.0 / Double(passes)).squareRoot() + 1e-9, "logit \(o): \(ma) vs \(mb)")
+            #expect(abs(sa - sb) < 0.1 * sa + 1e-9, "logit \(o) sd: \(sa) vs \(sb)")
+        }
+    }
+
+    /// The shipped MNIST network: the paper's shape, 1,000 held-out images
+    /// of the stated split (100 of each digit, interleaved), pixels 0...255,
+    /// and the mean-weight accuracy its header states, recomputed here.
+    @Test func mnistNetworkLoadsWithItsSplit() throws {
+        let d = try VIBNN.design(["net=mnist", "grng=binomial", "pes=50", "macs=5"])
+        let net = try #require(d.net)
+        #expect(net.sizes == [784, 200, 200, 10])
+        #expect(net.test_images.count == 1000 && net.test_images.allSatisfy { $0.count == 784 && $0.allSatisfy { (0...255).contains($0) } })
+        #expect(net.test_labels.prefix(20) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+        #expect(abs(net.meanWeightsAccuracy - net.float_mean_weights_accuracy) < 1e-9)
+        #expect(net.meanWeightsAccuracy > 0.9)
+        // Auto formats saturate nothing: the largest |mu| fits mu's range.
+        let mu = net.layers.flatMap { $0.w_mu.flatMap { $0 } + $0.b_mu }.map(abs).max()!
+        #expect(mu * Double(1 << d.config.muFraction) <= Double((1 << (d.config.paramBits - 1)) - 1))
+        #expect(mu * Double(1 << (d.config.muFraction + 1)) > Double((1 << (d.config.paramBits - 1)) - 1))
+    }
+
+    /// The device configuration as flags (README, Makefile's VIBNN_DEVICE)
+    /// is the one the code names; its schedule is 858 cycles an image.
+    @Test func deviceFlagsAreTheDeviceConfiguration() throws {
+        let flags = VIBNNDesign.deviceFlags.split(separator: " ").map(String.init)
+        let a = try VIBNN.design(flags).config, b = try VIBNNDesign(VIBNNDesign.device).config
+        #expect(a == b)
+        #expect(b.cyclesPerImage == 858 && b.samplers == 250)
+        let makefile = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/NNTests/VIBNNTests.swift", with: "Makefile"), encoding: .utf8)
+        #expect(makefile.contains("VIBNN_DEVICE := " + VIBNNDesign.deviceFlags))
+    }
 }

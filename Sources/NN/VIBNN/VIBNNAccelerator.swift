@@ -79,7 +79,7 @@ public struct VIBNNAccelerator: Block {
         n.gW = bits((0..<layers).map { c.groups($0) }.max()!)
         let lW = bits(layers - 1), aW = bits(c.bankDepth - 1)
         n.busy = m.register("busy", .bool, reset: 0)
-        n.drain = m.register("drain", .uint(3), reset: 0)
+        n.drain = m.register("drain", .uint(4), reset: 0)
         n.L = m.register("layer", .uint(lW), reset: 0)
         n.g = m.register("group", .uint(n.gW), reset: 0)
         n.k = m.register("k", .uint(kW), reset: 0)
@@ -136,7 +136,7 @@ public struct VIBNNAccelerator: Block {
                 k.assign(0)
                 m.when(n.gLast) {
                     g.assign(0)
-                    drain.assign(VIBNNConfig.drain)
+                    drain.assign(c.drain)
                     m.when(n.lLast) {
                         L.assign(0)
                         busy.assign(0)
@@ -198,13 +198,16 @@ public struct VIBNNAccelerator: Block {
             }
             act2 = m.cat(lanes2.reversed().map { $0.asUInt })
         }
+        // With the sum stage the accumulate and everything after it come a
+        // cycle later (the names keep the stage numbers without it).
+        let x = c.sumStage ? 1 : 0
         n.act4 = m.delay("act", act2, stages: 2)
-        n.v5 = m.delay("valid", v1, stages: 4, reset: 0)
-        n.first5 = m.delay("first", first1, stages: 4)
+        n.v5 = m.delay("valid", v1, stages: 4 + x, reset: 0)
+        n.first5 = m.delay("first", first1, stages: 4 + x)
         n.v7 = m.delay("valid_late", n.v5, stages: 2, reset: 0)
-        n.last7 = m.delay("last", last1, stages: 6)
-        n.L7 = m.delay("layer", L1, stages: 6)
-        n.g7 = m.delay("group", g1, stages: 6)
+        n.last7 = m.delay("last", last1, stages: 6 + x)
+        n.L7 = m.delay("layer", L1, stages: 6 + x)
+        n.g7 = m.delay("group", g1, stages: 6 + x)
     }
 
     /// The PEs, each with its own bank and `macs` eps lanes.

@@ -66,12 +66,17 @@ public struct VIBNNConfig: Sendable, Hashable {
     public var macSlotsPerImage: Int { stepsPerImage * pes * macs }
     /// Weights per image (the useful MACs, biases included).
     public var weightsPerImage: Int { (0..<layers).reduce(0) { $0 + sizes[$1 + 1] * fanIn($1) } }
+    /// With three or more products a step, their sum gets a register of its
+    /// own before the accumulate (a tree and a saturating add in one cycle
+    /// would set the clock): one stage more.
+    public var sumStage: Bool { macs > 2 }
     /// Cycles between the last issue of a layer and the first of the next,
-    /// so the results are written before they are read.
-    public static let drain = 7
+    /// so the results are written before they are read: the stages from
+    /// issue to write-back.
+    public var drain: Int { sumStage ? 8 : 7 }
     /// Cycles from one image's first issue to the next image's, when inputs
     /// keep up: the steps, the drains, and one start cycle.
-    public var cyclesPerImage: Int { stepsPerImage + VIBNNConfig.drain * layers + 1 }
+    public var cyclesPerImage: Int { stepsPerImage + drain * layers + 1 }
     /// Words of each PE's mu/sigma bank.
     public var bankDepth: Int { stepsPerImage }
     /// Width of act × weight.

@@ -66,7 +66,22 @@ public struct VIBNNDesign: Design {
         Params { $0.net = .digits; $0.pes = 10; $0.macs = 4; $0.grng = .wallace; $0.wallaceLog2n = 6 },
         Params { $0.inputs = 1; $0.hidden = 1; $0.outputs = 1; $0.pes = 1; $0.rlfN = 3 },
         Params { $0.inputs = 12; $0.hidden = 7; $0.outputs = 3; $0.pes = 5; $0.macs = 2; $0.rlfN = 10; $0.rlfDecimate = false },
+        Params { $0.net = .digits; $0.grng = .binomial; $0.pes = 10; $0.macs = 3; $0.dspPEs = 4; $0.sigmaBits = 4; $0.sigmaFrac = 9 },
+        Params { $0.inputs = 11; $0.hidden = 6; $0.outputs = 3; $0.pes = 4; $0.macs = 2; $0.grng = .binomial; $0.binomialN = 6
+                 $0.dspPEs = 0; $0.wBits = 8; $0.wFrac = 5 },
+        VIBNNDesign.device,
     ] }
+    /// The paper's network on the LFE5U-85F: 50 PEs x 5 MACs (250 weights
+    /// sampled a cycle; 833 bank words, so each bank fits 1,024-deep block
+    /// RAM), binomial eps of 16 bits, 8-bit mu and 4-bit sigma with 9
+    /// fraction bits (as w: the sampled weight needs no rounding adder),
+    /// act*w of PEs 31... in LUTs (155 products use DSP blocks).
+    public static var device: Params {
+        Params { $0.net = .mnist; $0.grng = .binomial; $0.binomialN = 16; $0.pes = 50; $0.macs = 5
+                 $0.sigmaBits = 4; $0.sigmaFrac = 9; $0.wBits = 10; $0.wFrac = 9; $0.dspPEs = 31 }
+    }
+    /// `device` as command-line parameters (README, soak, synth).
+    public static let deviceFlags = "net=mnist grng=binomial binomial_n=16 pes=50 macs=5 sigma_bits=4 sigma_frac=9 w_bits=10 w_frac=9 dsp_pes=31"
     /// `make test` reports on the trained network (the default size would
     /// build a 14 MB Verilator model).
     public static var reportSets: [Params] { [Params { $0.net = .digits }] }

@@ -53,7 +53,9 @@ extension VIBNNConfig {
 /// 3 sigma·eps and mu, 4 the weight,
 /// 5 act·w, 6 the accumulator, 7 the requantised `hidden`/`logit` outputs.
 /// Every stage holds one multiplier or one adder-and-saturate, so the path
-/// from the RAM through both multipliers is cut four times.
+/// from the RAM through both multipliers is cut four times. With three or
+/// more MACs (`sumStage`) the products' sum is registered at 6, and the
+/// accumulator and outputs move to 7 and 8.
 public struct VIBNNPE: Block {
     public let c: VIBNNConfig
     public let index: Int
@@ -103,7 +105,8 @@ public struct VIBNNPE: Block {
         }
         // The step's products summed exactly (a balanced tree), then one
         // saturating accumulate.
-        let total = AdderTree.sum(products)
+        let tree = AdderTree.sum(products)
+        let total = c.sumStage ? m.register("sum6", next: tree) : tree
         let acc = m.register("acc", c.accType, reset: 0)
         let sum = m.wire("sum", (m.mux(first, m.literal(0, c.accType), acc) + total)
             .cast(to: c.accType, rounding: .truncate, overflow: .saturate))

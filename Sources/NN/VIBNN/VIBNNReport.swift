@@ -111,7 +111,13 @@ public struct VIBNNReport: DesignReport {
         }
         let mean = Double(zip(net.test_images, net.test_labels).filter { argmax(net.logits($0)) == $1 }.count)
             / Double(net.test_labels.count)
-        let floats = (0..<floatRuns).map { _ in run { net.logits($0, normal: normal) } }
+        let floats = (0..<floatRuns).map { _ in
+            Double(zip(net.test_images, net.test_labels).filter { pixels, label in
+                let p = net.sampledLogits(pixels, samples: samples, normal: normal).map(softmax)
+                    .reduce([Double](repeating: 0, count: net.sizes.last!)) { zip($0, $1).map(+) }
+                return argmax(p) == label
+            }.count) / Double(net.test_labels.count)
+        }
         var model = try VIBNNModel(design.config, design.weights)
         let scale = Double(1 << VIBNNConfig.logitFraction)
         var hws: [Double] = []
