@@ -78,7 +78,7 @@ import Verilog
     }
 
     @Test(arguments: [
-        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf, wallace, vibnn, fft, circulant, circnn, ernn, sc_mul, sc_neuron, sc_pool, aqfp, scdnn, admm, patdnn, allreduce, array, hop)"),
+        (["emit", "--design", "nope"], "unknown design 'nope' (designs: pe, requant, fifo, lfsr, taus, rlf, wallace, binomial, vibnn, fft, circulant, circnn, ernn, sc_mul, sc_neuron, sc_pool, aqfp, scdnn, admm, patdnn, allreduce, array, hop)"),
         (["emit", "--design", "lfsr", "--param", "seed=0"], "LFSR seed 0 is not allowed: an all-zero state never leaves zero"),
         (["emit", "--design", "lfsr", "--param", "degree=4", "--param", "seed=16"], "LFSR seed 16 does not fit 4 bits"),
         (["emit", "--design", "taus", "--param", "kind=taus99"], "parameter kind=taus99 is not allowed: expected taus88|taus113"),

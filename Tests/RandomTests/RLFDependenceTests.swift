@@ -61,6 +61,11 @@ import Random
         #expect(try draw(RLFDesign.self, ["seed=3", "n=31"], seed: 2) == draw(RLFDesign.self, ["seed=4", "n=31"], seed: 1))
     }
 
+    @Test func binomial() throws {
+        #expect(try draw(BinomialDesign.self, ["seed=3", "k=4"], seed: 1) != draw(BinomialDesign.self, ["seed=4", "k=4"], seed: 1))
+        #expect(try draw(BinomialDesign.self, ["seed=3", "k=4"], seed: 2) == draw(BinomialDesign.self, ["seed=4", "k=4"], seed: 1))
+    }
+
     @Test func wallace() throws {
         #expect(try draw(WallaceDesign.self, ["seed=3", "log2n=6"], seed: 1) != draw(WallaceDesign.self, ["seed=4", "log2n=6"], seed: 1))
         #expect(try draw(WallaceDesign.self, ["seed=3", "log2n=6"], seed: 2) == draw(WallaceDesign.self, ["seed=4", "log2n=6"], seed: 1))

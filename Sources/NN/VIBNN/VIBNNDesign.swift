@@ -6,10 +6,10 @@ import Random
 /// `vibnn`: the Bayesian-MLP accelerator against its fixed-point model, fed
 /// the identical eps sequence, every logit of every image compared.
 public struct VIBNNDesign: Design {
-    public enum Net: String, CaseIterable, Sendable { case random, digits, mnist }
+    public enum Net: String, CaseIterable, Sendable { case auto, random, digits, mnist }
 
     public struct Params: ParamSet {
-        var net = Net.random
+        var net = Net.auto
         var inputs: Int?, hidden: Int?, hiddenLayers: Int?, outputs: Int?
         var pes: Int?
         var macs = 1
@@ -20,7 +20,7 @@ public struct VIBNNDesign: Design {
         public init() {}
         init(_ edit: (inout Params) -> Void) { edit(&self) }
         public static var specs: [Param<Self>] { [
-            .choice("net", \.net, "random: seeded random mu/sigma for the sizes below; digits: the trained 64-32-32-10 network of Data/digits_bnn.json (8x8 digits); mnist: the paper's 784-200-200-10 trained on real MNIST, Data/mnist_bnn.bin"),
+            .choice("net", \.net, "auto: mnist, or random when a layer size is given; random: seeded random mu/sigma for the sizes below; digits: the trained 64-32-32-10 network of Data/digits_bnn.json (8x8 digits); mnist: the paper's 784-200-200-10 trained on real MNIST, Data/mnist_bnn.bin"),
             .int("inputs", \.inputs, 1...4096, "input layer size (auto: 784; a trained net fixes the sizes)"),
             .int("hidden", \.hidden, 1...1024, "size of each hidden layer (auto: 200)"),
             .int("hidden_layers", \.hiddenLayers, 0...8, "hidden layers, ReLU (auto: 2)"),
@@ -49,7 +49,7 @@ public struct VIBNNDesign: Design {
     }
 
     public static let name = "vibnn"
-    public static let summary = "VIBNN Bayesian-MLP accelerator: PE array, w = mu + sigma*eps per MAC from RLF or Wallace GRNGs"
+    public static let summary = "VIBNN Bayesian-MLP accelerator: PE array, w = mu + sigma*eps per MAC from RLF, Wallace or binomial GRNGs (default: the 784-200-200-10 trained on MNIST)"
     /// The default size with Wallace generators (about 3 minutes in both
     /// engines) runs in `make soak`; the digits net with them runs here.
     public static var testSets: [Params] { [
@@ -82,9 +82,10 @@ public struct VIBNNDesign: Design {
     }
     /// `device` as command-line parameters (README, soak, synth).
     public static let deviceFlags = "net=mnist grng=binomial binomial_n=16 pes=50 macs=5 sigma_bits=4 sigma_frac=9 w_bits=10 w_frac=9 dsp_pes=31"
-    /// `make test` reports on the trained network (the default size would
-    /// build a 14 MB Verilator model).
-    public static var reportSets: [Params] { [Params { $0.net = .digits }] }
+    /// `make test` reports on the trained digits network and on the
+    /// MNIST network as built for the LFE5U-85F (its accuracy gate at the
+    /// device's widths, its schedule measured in Verilator).
+    public static var reportSets: [Params] { [Params { $0.net = .digits }, VIBNNDesign.device] }
 
     public let config: VIBNNConfig
     public let weights: VIBNNWeights
@@ -106,6 +107,11 @@ public struct VIBNNDesign: Design {
     public init(_ p: Params) throws {
         var net: BayesianMLP? = nil
         var sizes = [p.inputs ?? 784] + Array(repeating: p.hidden ?? 200, count: p.hiddenLayers ?? 2) + [p.outputs ?? 10]
+        var p = p
+        if p.net == .auto {
+            let sized = [p.inputs, p.hidden, p.hiddenLayers, p.outputs].contains { $0 != nil }
+            p.net = sized ? .random : .mnist
+        }
         if p.net != .random {
             let given = [("inputs", p.inputs), ("hidden", p.hidden), ("hidden_layers", p.hiddenLayers), ("outputs", p.outputs)]
             let shape = p.net == .digits ? "64-32-32-10" : "784-200-200-10"
