@@ -20,7 +20,7 @@ public struct BinomialDesign: Design {
     public static let summary = "Binomial GRNG: k samples/cycle, each a popcount difference of n fresh bits from one leap LFSR"
     public static var testSets: [Params] { [
         Params(n: 4, k: 1), Params(n: 6, k: 3, seed: 9), Params(k: 16, seed: 5), Params(n: 64, k: 8, seed: 2),
-        Params(n: 32, k: 300, seed: 3),
+        Params(n: 32, k: 40, seed: 3),
     ] }
     /// The gates at k = 256 (the vibnn size) and a single output.
     public static var reportSets: [Params] { [Params(k: 256), Params(k: 1)] }
