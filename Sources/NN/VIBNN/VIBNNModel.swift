@@ -22,33 +22,38 @@ public struct VIBNNModel {
 
     /// Raw logits (logit format) of one image of raw activations.
     public mutating func infer(_ image: [Int]) -> [Int] {
+        // Everything the inner loop reads, hoisted: c's derived formats go
+        // through the generator's existential (epsFraction), per MAC they
+        // were most of the model's time.
         let one = 1 << c.actFraction
         let prodFraction = c.actFraction + c.weightFraction
         let xFraction = max(c.muFraction, c.sigmaFraction + c.epsFraction)
+        let muShift = xFraction - c.muFraction, seShift = xFraction - c.sigmaFraction - c.epsFraction
+        let wShift = xFraction - c.weightFraction, wBits = c.weightBits, accBits = c.accBits
+        let pes = c.pes, macs = c.macs
         var a = image
         var logits: [Int] = []
         for l in 0..<c.layers {
             let outs = c.sizes[l + 1], last = l == c.layers - 1
+            let inputs = c.sizes[l], fanIn = c.fanIn(l)
             var next = [Int](repeating: 0, count: outs)
             for g in 0..<c.groups(l) {
-                var acc = [Int](repeating: 0, count: c.pes)
+                var acc = [Int](repeating: 0, count: pes)
+                let rows = (0..<pes).map { g * pes + $0 }.filter { $0 < outs }
+                let mu = rows.map { w.mu[l][$0] }, sigma = rows.map { w.sigma[l][$0] }
                 for step in 0..<c.steps(l) {
                     let e = eps.next()
-                    for p in 0..<c.pes {
-                        let o = g * c.pes + p
-                        guard o < outs else { continue }
+                    for p in rows.indices {
                         // The step's products are summed exactly, then accumulated.
                         var sum = 0
-                        for v in 0..<c.macs {
-                            let k = step * c.macs + v
-                            guard k < c.fanIn(l) else { break }
-                            let x = k == c.sizes[l] ? one : a[k]
-                            let exact = (w.mu[l][o][k] << (xFraction - c.muFraction))
-                                + (w.sigma[l][o][k] * e[p * c.macs + v] << (xFraction - c.sigmaFraction - c.epsFraction))
-                            let wq = Raw.signed(Raw.halfEven(exact, shift: xFraction - c.weightFraction), bits: c.weightBits)
-                            sum += x * wq
+                        for v in 0..<macs {
+                            let k = step * macs + v
+                            guard k < fanIn else { break }
+                            let x = k == inputs ? one : a[k]
+                            let exact = (mu[p][k] << muShift) + (sigma[p][k] * e[p * macs + v] << seShift)
+                            sum += x * Raw.signed(Raw.halfEven(exact, shift: wShift), bits: wBits)
                         }
-                        acc[p] = Raw.signed(acc[p] + sum, bits: c.accBits)
+                        acc[p] = Raw.signed(acc[p] + sum, bits: accBits)
                     }
                 }
                 for p in 0..<c.pes where g * c.pes + p < outs {
