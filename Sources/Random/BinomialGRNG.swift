@@ -1,3 +1,4 @@
+import Arithmetic
 import HDL
 
 /// k Gaussian samples a cycle, each a centred binomial count of n fresh
@@ -74,7 +75,7 @@ public struct BinomialGRNG: Block {
             let a = BinomialGRNG.pairSums(counts(j * bits)), b = BinomialGRNG.pairSums(counts(j * bits + half))
             let ra = a.enumerated().map { m.register("pa\(j)_\($0.offset)", next: $0.element) }
             let rb = b.enumerated().map { m.register("pb\(j)_\($0.offset)", next: $0.element) }
-            let e = BinomialGRNG.sum(ra) - BinomialGRNG.sum(rb)
+            let e = AdderTree.sum(ra) - AdderTree.sum(rb)
             samples.append(m.register("e\(j)", next: e.resized(to: sampleType.width)))
         }
         m.output("eps", m.cat(samples.reversed()))
@@ -99,13 +100,8 @@ public struct BinomialGRNG: Block {
         }
     }
 
-    static func sum(_ xs: [Signal]) -> Signal {
-        var level = xs
-        while level.count > 1 { level = pairSums(level) }
-        return level[0]
-    }
-
-    /// One level of pairwise sums (an odd count passes through).
+    /// One level of pairwise sums (an odd count passes through), as a level
+    /// of `AdderTree.sum`: the first level goes before the register.
     static func pairSums(_ xs: [Signal]) -> [Signal] {
         stride(from: 0, to: xs.count, by: 2).map { $0 + 1 < xs.count ? xs[$0] + xs[$0 + 1] : xs[$0] }
     }
